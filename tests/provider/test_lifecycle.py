@@ -1,0 +1,386 @@
+"""The provider in the sequences the engine drives, through the real dynamic provider host."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import grpc
+import pytest
+from pulumi.runtime.proto import provider_pb2
+from pulumi.runtime.rpc import UNKNOWN
+
+from tests.support.dynamic_host import DynamicHost
+from tests.support.emulator_client import EmulatorClient
+
+from .conftest import host_env
+
+DIFF_NONE = provider_pb2.DiffResponse.DIFF_NONE
+DIFF_SOME = provider_pb2.DiffResponse.DIFF_SOME
+MUTATING = ("Create", "Delete", "Update", "Tag", "Untag")
+
+
+def provider_calls(emulator: EmulatorClient, operation: str | None = None) -> list[dict[str, Any]]:
+    """Calls the provider made (fixtures identify themselves with their own user agent)."""
+    return [
+        call
+        for call in emulator.calls(operation)
+        if "codestar-connections-pulumi/" in (call.get("UserAgent") or "")
+    ]
+
+
+def up(host: DynamicHost, arn: str) -> tuple[dict[str, Any], str, dict[str, Any]]:
+    """``pulumi up`` of a new resource: Check → Create. Returns (inputs, id, outputs)."""
+    inputs, failures = host.check({"connectionArn": arn})
+    assert failures == []
+    id_, outputs = host.create(inputs)
+    return inputs, id_, outputs
+
+
+def test_up_creates_with_every_output_from_one_get_connection(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("github-main", provider_type="GitHub")
+
+    inputs, id_, outputs = up(host, arn)
+
+    assert id_ == arn
+    assert outputs == {
+        "connectionArn": arn,
+        "connectionName": "github-main",
+        "providerType": "GitHub",
+        "ownerAccountId": "123456789012",
+        "connectionStatus": "AVAILABLE",
+        "hostArn": None,
+    }
+    assert inputs["observed"]["connectionStatus"] == "AVAILABLE"
+    assert len(provider_calls(emulator, "GetConnection")) == 1
+
+
+def test_preview_without_change_reports_no_diff(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("quiet", provider_type="Bitbucket")
+    old_inputs, id_, outputs = up(host, arn)
+    emulator.clear_calls()
+
+    inputs, failures = host.check({"connectionArn": arn}, olds=old_inputs)
+    diff = host.diff(id_, outputs, inputs)
+
+    assert failures == []
+    assert inputs == old_inputs
+    assert diff.changes == DIFF_NONE
+    assert len(provider_calls(emulator, "GetConnection")) == 1
+
+
+@pytest.mark.parametrize(("before", "after"), [("AVAILABLE", "ERROR"), ("PENDING", "AVAILABLE")])
+def test_preview_shows_drift_when_status_changes(
+    host: DynamicHost, emulator: EmulatorClient, before: str, after: str
+) -> None:
+    arn = emulator.create_connection("drifting", status=before)
+    old_inputs, id_, outputs = up(host, arn)
+    emulator.set_status(arn, after)
+
+    inputs, _ = host.check({"connectionArn": arn}, olds=old_inputs)
+    diff = host.diff(id_, outputs, inputs)
+
+    assert diff.changes == DIFF_SOME
+    assert diff.replaces == []
+    # The engine shows the input diff: it names connectionStatus, old and new.
+    assert old_inputs["observed"]["connectionStatus"] == before
+    assert inputs["observed"]["connectionStatus"] == after
+
+
+def test_preview_shows_drift_when_host_changes(host: DynamicHost, emulator: EmulatorClient) -> None:
+    client = emulator.boto3_client()
+    host_arn = client.create_host(
+        Name="ghes", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://ghes.example"
+    )["HostArn"]
+    arn = emulator.create_connection("enterprise", host_arn=host_arn)
+    old_inputs, id_, outputs = up(host, arn)
+    assert outputs["hostArn"] == host_arn
+    assert outputs["providerType"] == "GitHubEnterpriseServer"
+    # State recorded another host than the one AWS reports now.
+    stale = {**outputs, "hostArn": host_arn.replace("ghes-", "old-")}
+
+    inputs, _ = host.check({"connectionArn": arn}, olds=old_inputs)
+
+    assert host.diff(id_, stale, inputs).changes == DIFF_SOME
+    assert host.diff(id_, outputs, inputs).changes == DIFF_NONE
+
+
+def test_up_after_drift_records_the_new_status(host: DynamicHost, emulator: EmulatorClient) -> None:
+    arn = emulator.create_connection("handshake", status="PENDING")
+    old_inputs, id_, outputs = up(host, arn)
+    emulator.set_status(arn, "AVAILABLE")
+    emulator.clear_calls()
+
+    inputs, _ = host.check({"connectionArn": arn}, olds=old_inputs)
+    new_outputs = host.update(id_, outputs, inputs)
+
+    assert new_outputs == {**outputs, "connectionStatus": "AVAILABLE"}
+    assert len(provider_calls(emulator, "GetConnection")) == 1
+
+
+def test_refresh_reads_current_outputs_and_inputs(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("refreshing")
+    old_inputs, id_, outputs = up(host, arn)
+    emulator.set_status(arn, "ERROR")
+
+    read_id, read_outputs, read_inputs = host.read(id_, outputs, old_inputs)
+
+    assert read_id == arn
+    assert read_outputs == {**outputs, "connectionStatus": "ERROR"}
+    assert read_inputs == {
+        "connectionArn": arn,
+        "observed": {**old_inputs["observed"], "connectionStatus": "ERROR"},
+    }
+
+
+def test_refresh_drops_a_deleted_connection(host: DynamicHost, emulator: EmulatorClient) -> None:
+    arn = emulator.create_connection("doomed")
+    old_inputs, id_, outputs = up(host, arn)
+    emulator.delete_connection(arn)
+
+    read_id, read_outputs, _ = host.read(id_, outputs, old_inputs)
+
+    assert read_id == ""
+    assert read_outputs == {}
+
+
+def test_check_fails_clearly_when_the_connection_was_deleted(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("gone")
+    old_inputs, _, _ = up(host, arn)
+    emulator.delete_connection(arn)
+
+    _, failures = host.check({"connectionArn": arn}, olds=old_inputs)
+
+    assert failures == [
+        (
+            "connectionArn",
+            f"connection {arn} not found in us-east-1 (ResourceNotFoundException): "
+            "check the ARN, region and account",
+        )
+    ]
+
+
+def test_changing_the_arn_replaces_the_resource(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    first = emulator.create_connection("first")
+    second = emulator.create_connection("second")
+    _, id_, outputs = up(host, first)
+
+    inputs, _ = host.check({"connectionArn": second})
+
+    assert host.diff(id_, outputs, inputs).replaces == ["connectionArn"]
+
+
+def test_unknown_arn_during_preview_makes_no_call_and_plans_a_replace(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("later")
+    _, id_, outputs = up(host, arn)
+    emulator.clear_calls()
+
+    inputs, failures = host.check({"connectionArn": UNKNOWN})
+    diff = host.diff(id_, outputs, inputs)
+
+    assert failures == []
+    assert inputs == {"connectionArn": UNKNOWN}
+    assert diff.replaces == ["connectionArn"]
+    assert emulator.calls() == []
+
+
+def test_destroy_makes_no_aws_call_and_keeps_the_connection(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("kept")
+    _, id_, outputs = up(host, arn)
+    emulator.clear_calls()
+
+    host.delete(id_, outputs)
+
+    assert emulator.calls() == []
+    assert emulator.boto3_client().get_connection(ConnectionArn=arn)["Connection"]["ConnectionArn"]
+
+
+def test_provider_makes_no_mutating_call_in_a_whole_lifecycle(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("lifecycle")
+    old_inputs, id_, outputs = up(host, arn)
+    emulator.set_status(arn, "ERROR")
+    inputs, _ = host.check({"connectionArn": arn}, olds=old_inputs)
+    host.diff(id_, outputs, inputs)
+    outputs = host.update(id_, outputs, inputs)
+    host.read(id_, outputs, inputs)
+    host.delete(id_, outputs)
+
+    operations = {call["Operation"] for call in provider_calls(emulator)}
+
+    assert operations == {"GetConnection"}
+    assert not [op for op in operations if op.startswith(MUTATING)]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("", "the connection ARN is empty"),
+        ("   ", "the connection ARN is empty"),
+        ("not-an-arn", "is not an ARN"),
+        ("arn:aws:s3:::bucket", "is a s3 ARN, not a CodeStar connection ARN"),
+        (
+            "arn:aws:codestar-connections:us-east-1:123456789012:host/ghes-0a1b2c3d",
+            "is a host ARN, not a connection ARN",
+        ),
+        (
+            "arn:aws:codestar-connections:us-east-1:1234:connection/abc",
+            "has account '1234'; an account id is 12 digits",
+        ),
+        (
+            "arn:aws:codestar-connections:cn-north-1:123456789012:connection/abc",
+            "has region 'cn-north-1', which is not a region of partition 'aws'",
+        ),
+        (
+            " arn:aws:codestar-connections:us-east-1:123456789012:connection/abc",
+            "has leading or trailing whitespace",
+        ),
+        (123, "got a int"),
+        (None, "got a NoneType"),
+    ],
+)
+def test_invalid_arn_fails_check_before_any_api_call(
+    host: DynamicHost, emulator: EmulatorClient, value: object, reason: str
+) -> None:
+    _, failures = host.check({"connectionArn": value})
+
+    assert len(failures) == 1
+    prop, message = failures[0]
+    assert prop == "connectionArn"
+    assert reason in message
+    assert "expected a connection ARN like arn:aws:codestar-connections:<region>" in message
+    assert "Traceback" not in message
+    assert emulator.calls() == []
+
+
+def test_codeconnections_arns_are_read_through_the_codeconnections_service(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection(
+        "azure", provider_type="AzureDevOps", service="codeconnections"
+    )
+    assert arn.startswith("arn:aws:codeconnections:us-east-1:123456789012:connection/")
+
+    _, id_, outputs = up(host, arn)
+
+    assert (id_, outputs["providerType"]) == (arn, "AzureDevOps")
+    assert [call["Service"] for call in provider_calls(emulator)] == ["codeconnections"]
+
+
+def test_region_comes_from_the_arn(host: DynamicHost, emulator: EmulatorClient) -> None:
+    arn = emulator.create_connection("dublin", region="eu-west-1")
+
+    _, _, outputs = up(host, arn)
+
+    assert outputs["connectionName"] == "dublin"
+    assert [call["Region"] for call in provider_calls(emulator)] == ["eu-west-1"]
+
+
+def test_transient_throttling_is_retried_without_error(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("busy")
+    emulator.add_fault("GetConnection", error_code="ThrottlingException", count=2)
+
+    _, _, outputs = up(host, arn)
+
+    assert outputs["connectionName"] == "busy"
+    assert len(provider_calls(emulator, "GetConnection")) == 3
+
+
+def test_persistent_fault_on_read_raises_instead_of_dropping_the_resource(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("flaky")
+    old_inputs, id_, outputs = up(host, arn)
+    emulator.add_fault("GetConnection", http_status=503, error_code="ServiceUnavailable", count=-1)
+
+    with pytest.raises(grpc.RpcError) as raised:
+        host.read(id_, outputs, old_inputs)
+
+    details = raised.value.details() or ""
+    assert f"GetConnection for connection {arn} in us-east-1 failed after 3 attempt(s)" in details
+    assert "ServiceUnavailable" in details
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (
+            "AccessDeniedException",
+            "grant codestar-connections:GetConnection on it to the caller",
+        ),
+        ("ResourceUnavailableException", "is unavailable (ResourceUnavailableException"),
+    ],
+)
+def test_aws_errors_become_check_failures_that_say_what_to_do(
+    host: DynamicHost, emulator: EmulatorClient, code: str, expected: str
+) -> None:
+    arn = emulator.create_connection("guarded")
+    emulator.add_fault("GetConnection", error_code=code, count=-1)
+
+    _, failures = host.check({"connectionArn": arn})
+
+    assert len(failures) == 1
+    assert expected in failures[0][1]
+    assert arn in failures[0][1]
+
+
+def test_unreachable_endpoint_fails_check_with_a_clear_message(
+    tmp_path: Any, emulator: EmulatorClient
+) -> None:
+    arn = "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc"
+    # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
+    host = DynamicHost(host_env("http://127.0.0.1:9", tmp_path, AWS_MAX_ATTEMPTS="1"))
+    try:
+        _, failures = host.check({"connectionArn": arn})
+    finally:
+        host.close()
+
+    assert len(failures) == 1
+    assert "could not reach the codestar-connections endpoint in us-east-1" in failures[0][1]
+
+
+def test_missing_credentials_fail_check_with_a_clear_message(
+    tmp_path: Any, emulator_server: Any
+) -> None:
+    env = host_env(emulator_server.url, tmp_path)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        env[name] = ""
+    host = DynamicHost(env)
+    try:
+        _, failures = host.check(
+            {"connectionArn": "arn:aws:codestar-connections:us-east-1:123456789012:connection/x"}
+        )
+    finally:
+        host.close()
+
+    assert len(failures) == 1
+    assert "no usable AWS credentials" in failures[0][1]
+
+
+def test_profile_comes_from_stack_config(tmp_path: Any, emulator_server: Any) -> None:
+    host = DynamicHost(host_env(emulator_server.url, tmp_path), config={"aws:profile": "nope"})
+    try:
+        _, failures = host.check(
+            {"connectionArn": "arn:aws:codestar-connections:us-east-1:123456789012:connection/x"}
+        )
+    finally:
+        host.close()
+
+    assert len(failures) == 1
+    assert "AWS profile 'nope' not found" in failures[0][1]

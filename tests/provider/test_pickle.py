@@ -1,0 +1,65 @@
+"""What lands in state as ``__provider``: small, by reference, no client, no credential."""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import Any
+
+import dill
+import pytest
+from pulumi.dynamic.dynamic import serialize_provider
+
+from provider.lifecycle import ConnectionProvider
+from tests.support.dynamic_host import DynamicHost
+from tests.support.emulator_client import EmulatorClient
+
+from .conftest import PLANTED
+
+
+def test_pickled_provider_is_a_reference_without_state(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name, value in PLANTED.items():
+        monkeypatch.setenv(name, value)
+
+    encoded = serialize_provider(ConnectionProvider())
+    raw = base64.b64decode(encoded)
+    restored = dill.loads(raw)
+
+    with capsys.disabled():
+        print(f"\npickled __provider: {len(raw)} bytes raw, {len(encoded)} bytes base64")
+    assert len(encoded) <= 256
+    assert type(restored) is ConnectionProvider
+    assert vars(restored) == {}
+    assert b"provider.lifecycle" in raw and b"ConnectionProvider" in raw
+    for value in PLANTED.values():
+        assert value.encode() not in raw
+    assert b"botocore" not in raw and b"boto3" not in raw
+
+
+def test_pickle_does_not_depend_on_configuration_in_the_host(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    # The same bytes every time: nothing the host learns (profile, clients) flows back.
+    arn = emulator.create_connection("stable")
+    inputs, _ = host.check({"connectionArn": arn})
+    host.create(inputs)
+
+    assert serialize_provider(ConnectionProvider()) == host.serialized_provider
+
+
+def test_provider_host_logs_carry_no_credentials(tmp_path: Any, emulator_server: Any) -> None:
+    from .conftest import host_env
+
+    host = DynamicHost(host_env(emulator_server.url, tmp_path, AWS_MAX_ATTEMPTS="1"))
+    try:
+        host.check(
+            {"connectionArn": "arn:aws:codestar-connections:us-east-1:123456789012:connection/x"}
+        )
+    finally:
+        stderr = host.close()
+
+    for value in PLANTED.values():
+        assert value not in stderr
+    assert os.environ.get("AWS_SECRET_ACCESS_KEY") != PLANTED["AWS_SECRET_ACCESS_KEY"]
