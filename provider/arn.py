@@ -82,7 +82,7 @@ def parse_connection_arn(value: object, *, field: str | None = None) -> Connecti
         return InvalidConnectionArn(f"{named}{shown!r} {why}; expected {ARN_EXAMPLE}")
 
     if not isinstance(value, str):
-        raise InvalidConnectionArn(f"{named}got a {type(value).__name__}; expected {ARN_EXAMPLE}")
+        raise InvalidConnectionArn(f"{named}got {_kind(value)}; expected {ARN_EXAMPLE}")
     if not value.strip():
         raise InvalidConnectionArn(f"{named}the connection ARN is empty; expected {ARN_EXAMPLE}")
     if value != value.strip():
@@ -110,3 +110,18 @@ def parse_connection_arn(value: object, *, field: str | None = None) -> Connecti
     if not _CONNECTION_ID.fullmatch(connection_id):
         raise invalid("has a malformed connection id (letters, digits, '-' and '_' only)")
     return ConnectionArn(partition, service, region, account, connection_id)
+
+
+def _kind(value: object) -> str:
+    """How a person would name a non-string value (config and state values are JSON-like)."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"

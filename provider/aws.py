@@ -71,15 +71,7 @@ def client_for(service: str, region: str, *, profile: str | None = None) -> Any:
         if cached is None:
             session = _sessions.get(profile)
             if session is None:
-                try:
-                    session = botocore.session.Session(profile=profile)
-                except ProfileNotFound as error:
-                    raise CredentialsNotFound(
-                        f"AWS profile {profile!r} not found ({error}): check aws:profile / "
-                        "AWS_PROFILE and ~/.aws/config",
-                        operation="CreateClient",
-                        code="ProfileNotFound",
-                    ) from None
+                session = botocore.session.Session(profile=profile)
                 _sessions[profile] = session
             cached = session.create_client(service, region_name=region, config=_CLIENT_CONFIG)
             _clients[key] = cached
@@ -123,6 +115,13 @@ def _translated(operation: str, subject: str, service: str, region: str) -> Iter
             "aws:profile or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
             operation=operation,
             code=type(error).__name__,
+        ) from None
+    except ProfileNotFound as error:
+        raise CredentialsNotFound(
+            f"AWS profile {error.kwargs.get('profile')!r} not found while reading {subject}: "
+            "check aws:profile / AWS_PROFILE and your ~/.aws/config",
+            operation=operation,
+            code="ProfileNotFound",
         ) from None
     except (EndpointConnectionError, ConnectionClosedError) as error:
         raise _unreachable(error, operation, subject, service, region) from None

@@ -35,12 +35,13 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
+from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from .arn import parse_connection_arn
 from .aws import find_connection_by_arn
 from .errors import CodestarConnectionsError, ConnectionNotFound
-from .model import OBSERVED_FIELDS, ConnectionRecord
+from .model import OBSERVED_FIELDS, REQUIRED_FIELDS, ConnectionRecord
 
 __all__ = ["ARN_PROPERTY", "OBSERVED_PROPERTY", "ConnectionProvider"]
 
@@ -64,7 +65,7 @@ class ConnectionProvider(ResourceProvider):
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         arn = news.get(ARN_PROPERTY)
-        if arn == UNKNOWN:
+        if _is_unknown(arn):
             # Known only after another resource is created (preview): nothing to look up yet.
             return CheckResult({ARN_PROPERTY: arn}, [])
         try:
@@ -78,7 +79,7 @@ class ConnectionProvider(ResourceProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         arn = news.get(ARN_PROPERTY)
-        if arn == UNKNOWN or arn != olds.get(ARN_PROPERTY):
+        if _is_unknown(arn) or arn != olds.get(ARN_PROPERTY):
             return DiffResult(changes=True, replaces=[ARN_PROPERTY])
         observed = news.get(OBSERVED_PROPERTY) or {}
         drifted = [key for key in OBSERVED_FIELDS if observed.get(key) != olds.get(key)]
@@ -112,6 +113,13 @@ class ConnectionProvider(ResourceProvider):
     def _checked_record(self, inputs: dict[str, Any]) -> ConnectionRecord:
         """The record Check observed; looked up again only if the snapshot is missing."""
         observed = inputs.get(OBSERVED_PROPERTY)
-        if isinstance(observed, dict) and all(key in observed for key in OBSERVED_FIELDS):
+        # Pulumi drops null values, so an absent optional field (hostArn) is still complete.
+        if isinstance(observed, dict) and all(key in observed for key in REQUIRED_FIELDS):
             return ConnectionRecord.from_outputs({**observed, ARN_PROPERTY: inputs[ARN_PROPERTY]})
         return find_connection_by_arn(inputs[ARN_PROPERTY], profile=self._profile)
+
+
+def _is_unknown(value: object) -> bool:
+    """A value the engine will know only after other resources exist (during preview)."""
+    # The host deserializes with keep_unknowns, giving Unknown; the raw sentinel is the string.
+    return isinstance(value, Unknown) or value == UNKNOWN

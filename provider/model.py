@@ -13,7 +13,9 @@ from typing import Any
 
 __all__ = [
     "OBSERVED_FIELDS",
+    "OPTIONAL_FIELDS",
     "OUTPUT_FIELDS",
+    "REQUIRED_FIELDS",
     "ConnectionRecord",
     "camel_to_snake",
     "snake_to_camel",
@@ -33,6 +35,9 @@ OUTPUT_FIELDS: tuple[str, ...] = tuple(key for _, key, _ in _FIELDS)
 # as a diff in a plain `pulumi preview` (see lifecycle.py for why inputs, not outputs).
 # Every output but the ARN itself, which is an input already.
 OBSERVED_FIELDS: tuple[str, ...] = OUTPUT_FIELDS[1:]
+# Fields AWS may omit (and Pulumi then drops from state); every other one is always present.
+OPTIONAL_FIELDS: tuple[str, ...] = ("hostArn",)
+REQUIRED_FIELDS: tuple[str, ...] = tuple(k for k in OBSERVED_FIELDS if k not in OPTIONAL_FIELDS)
 _CAMEL_TO_SNAKE = {key: attr for _, key, attr in _FIELDS}
 _SNAKE_TO_CAMEL = {attr: key for _, key, attr in _FIELDS}
 

@@ -42,9 +42,10 @@ class Connection(pulumi.dynamic.Resource, module="codestar", name="Connection"):
         connection_arn: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        # Seed every output so each attribute exists (as an Output) from construction on.
-        props: dict[str, object] = dict.fromkeys(OUTPUT_FIELDS)
-        props["connectionArn"] = connection_arn
+        # Seed every output so each attribute exists (as an Output) from construction on. Keys
+        # are Python names; translate_input_property turns them into state names (camelCase).
+        props: dict[str, object] = dict.fromkeys(map(camel_to_snake, OUTPUT_FIELDS))
+        props["connection_arn"] = connection_arn
         super().__init__(ConnectionProvider(), resource_name, props, opts)
 
     @staticmethod

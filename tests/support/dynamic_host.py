@@ -37,7 +37,13 @@ class Diff:
 
 
 def _struct(props: Mapping[str, Any]) -> Any:
-    return asyncio.run(rpc.serialize_properties(dict(props), {}))
+    # A private loop, as the host itself does: asyncio.run() would leave the main thread without
+    # an event loop, which breaks Pulumi's mocks in later tests.
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(dict(props), {}))
+    finally:
+        loop.close()
 
 
 def _props(struct: Any) -> dict[str, Any]:
