@@ -32,7 +32,9 @@ class ProviderMocks(pulumi.runtime.Mocks):
         created = provider.create(checked.inputs)
         return created.id, dict(created.outs or {})
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
+    def call(
+        self, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
         raise AssertionError(f"the program made an unexpected call: {args.token}")
 
 
@@ -53,7 +55,7 @@ def run_program(monkeypatch: pytest.MonkeyPatch, config: dict[str, str]) -> dict
     return exports
 
 
-@pulumi.runtime.test
+@pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_program_exports_all_six_outputs_from_the_emulator(
     mocks: ProviderMocks, emulator: EmulatorClient, monkeypatch: pytest.MonkeyPatch
 ) -> Any:
