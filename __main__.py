@@ -10,7 +10,7 @@ import pulumi
 
 from provider import Connection, InvalidConnectionArn
 from provider.arn import ARN_EXAMPLE, parse_connection_arn
-from provider.model import OUTPUT_FIELDS, camel_to_snake
+from provider.model import NO_HOST, OUTPUT_FIELDS, camel_to_snake
 
 CONFIG_KEY = "connectionArn"
 
@@ -31,5 +31,8 @@ def connection_arn_from_config(config: pulumi.Config) -> str:
 
 
 connection = Connection("connection", connection_arn=connection_arn_from_config(pulumi.Config()))
-for key in OUTPUT_FIELDS:
-    pulumi.export(key, getattr(connection, camel_to_snake(key)))
+outputs = {key: getattr(connection, camel_to_snake(key)) for key in OUTPUT_FIELDS}
+# Pipelines get "" rather than a missing key when the connection has no host (GitHub, GitLab, …).
+outputs["hostArn"] = connection.host_arn.apply(lambda value: value or NO_HOST)
+for key, value in outputs.items():
+    pulumi.export(key, value)

@@ -41,7 +41,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from .arn import parse_connection_arn
 from .aws import find_connection_by_arn
 from .errors import CodestarConnectionsError, ConnectionNotFound
-from .model import OBSERVED_FIELDS, REQUIRED_FIELDS, ConnectionRecord
+from .model import OBSERVED_FIELDS, ConnectionRecord
 
 __all__ = ["ARN_PROPERTY", "OBSERVED_PROPERTY", "ConnectionProvider"]
 
@@ -113,8 +113,7 @@ class ConnectionProvider(ResourceProvider):
     def _checked_record(self, inputs: dict[str, Any]) -> ConnectionRecord:
         """The record Check observed; looked up again only if the snapshot is missing."""
         observed = inputs.get(OBSERVED_PROPERTY)
-        # Pulumi drops null values, so an absent optional field (hostArn) is still complete.
-        if isinstance(observed, dict) and all(key in observed for key in REQUIRED_FIELDS):
+        if isinstance(observed, dict) and all(key in observed for key in OBSERVED_FIELDS):
             return ConnectionRecord.from_outputs({**observed, ARN_PROPERTY: inputs[ARN_PROPERTY]})
         return find_connection_by_arn(inputs[ARN_PROPERTY], profile=self._profile)
 

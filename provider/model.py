@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "NO_HOST",
     "OBSERVED_FIELDS",
-    "OPTIONAL_FIELDS",
     "OUTPUT_FIELDS",
-    "REQUIRED_FIELDS",
     "ConnectionRecord",
     "camel_to_snake",
     "snake_to_camel",
@@ -35,9 +34,11 @@ OUTPUT_FIELDS: tuple[str, ...] = tuple(key for _, key, _ in _FIELDS)
 # as a diff in a plain `pulumi preview` (see lifecycle.py for why inputs, not outputs).
 # Every output but the ARN itself, which is an input already.
 OBSERVED_FIELDS: tuple[str, ...] = OUTPUT_FIELDS[1:]
-# Fields AWS may omit (and Pulumi then drops from state); every other one is always present.
-OPTIONAL_FIELDS: tuple[str, ...] = ("hostArn",)
-REQUIRED_FIELDS: tuple[str, ...] = tuple(k for k in OBSERVED_FIELDS if k not in OPTIONAL_FIELDS)
+# What state and stack outputs hold for hostArn when AWS omits it (cloud providers). Not null:
+# Pulumi drops null properties from state, and a missing property reads as *unknown* in every
+# later preview ("+ hostArn: [unknown]"), noise in exactly the drift checks this project is for.
+# The Python attribute still gives None (see resource.py). Terraform's data source does the same.
+NO_HOST = ""
 _CAMEL_TO_SNAKE = {key: attr for _, key, attr in _FIELDS}
 _SNAKE_TO_CAMEL = {attr: key for _, key, attr in _FIELDS}
 
@@ -83,11 +84,13 @@ class ConnectionRecord:
             del document["HostArn"]
         return document
 
-    def to_outputs(self) -> dict[str, str | None]:
-        """State/output keys → values; ``hostArn`` is present and None when AWS omits it."""
-        return {key: getattr(self, attr) for _, key, attr in _FIELDS}
+    def to_outputs(self) -> dict[str, str]:
+        """State/output keys → values; ``hostArn`` is :data:`NO_HOST` when AWS omits it."""
+        outputs = {key: getattr(self, attr) for _, key, attr in _FIELDS}
+        outputs["hostArn"] = self.host_arn or NO_HOST
+        return outputs
 
-    def observed(self) -> dict[str, str | None]:
+    def observed(self) -> dict[str, str]:
         """The snapshot Check stores in inputs (a subset of :meth:`to_outputs`)."""
         outputs = self.to_outputs()
         return {key: outputs[key] for key in OBSERVED_FIELDS}
@@ -96,4 +99,5 @@ class ConnectionRecord:
     def from_outputs(cls, outputs: Mapping[str, Any]) -> ConnectionRecord:
         """Inverse of :meth:`to_outputs`."""
         values: dict[str, Any] = {attr: outputs.get(key) for _, key, attr in _FIELDS}
+        values["host_arn"] = values["host_arn"] or None
         return cls(**values)

@@ -32,8 +32,7 @@ class Connection(pulumi.dynamic.Resource, module="codestar", name="Connection"):
     """The AWS account that owns the connection."""
     connection_status: pulumi.Output[str]
     """PENDING (handshake not completed), AVAILABLE, or ERROR."""
-    host_arn: pulumi.Output[str | None]
-    """The host of a GitHub Enterprise Server / GitLab self-managed connection, else None."""
+    _host_arn: pulumi.Output[str]  # "" for cloud providers, as state holds it (model.NO_HOST)
 
     def __init__(
         self,
@@ -44,7 +43,9 @@ class Connection(pulumi.dynamic.Resource, module="codestar", name="Connection"):
     ) -> None:
         # Seed every output so each attribute exists (as an Output) from construction on. Keys
         # are Python names; translate_input_property turns them into state names (camelCase).
-        props: dict[str, object] = dict.fromkeys(map(camel_to_snake, OUTPUT_FIELDS))
+        props: dict[str, object] = dict.fromkeys(
+            _PRIVATE.get(key) or camel_to_snake(key) for key in OUTPUT_FIELDS
+        )
         props["connection_arn"] = connection_arn
         super().__init__(ConnectionProvider(), resource_name, props, opts)
 
@@ -59,8 +60,18 @@ class Connection(pulumi.dynamic.Resource, module="codestar", name="Connection"):
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id)),
         )
 
+    @property
+    def host_arn(self) -> pulumi.Output[str | None]:
+        """The host of a GitHub Enterprise Server / GitLab self-managed connection, else None."""
+        return self._host_arn.apply(lambda value: value or None)
+
     def translate_output_property(self, prop: str) -> str:
-        return camel_to_snake(prop)
+        return _PRIVATE.get(prop) or camel_to_snake(prop)
 
     def translate_input_property(self, prop: str) -> str:
-        return snake_to_camel(prop)
+        return _PUBLIC.get(prop) or snake_to_camel(prop)
+
+
+# hostArn lands in a private attribute, so that the public ``host_arn`` can turn "" into None.
+_PRIVATE = {"hostArn": "_host_arn"}
+_PUBLIC = {value: key for key, value in _PRIVATE.items()}

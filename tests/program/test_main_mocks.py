@@ -70,7 +70,7 @@ def test_program_exports_all_six_outputs_from_the_emulator(
             "providerType": "GitLab",
             "ownerAccountId": "123456789012",
             "connectionStatus": "PENDING",
-            "hostArn": None,
+            "hostArn": "",
         }
         assert mocks.registered == ["pulumi-python:dynamic/codestar:Connection"]
 
@@ -101,3 +101,23 @@ def test_bad_config_stops_the_program_before_any_resource_or_call(
     assert message in str(raised.value)
     assert mocks.registered == []
     assert emulator.calls() == []
+
+
+@pulumi.runtime.test  # type: ignore[untyped-decorator]
+def test_host_arn_attribute_is_none_for_cloud_providers_and_the_arn_for_hosts(
+    mocks: ProviderMocks, emulator: EmulatorClient
+) -> Any:
+    from provider import Connection
+
+    host_arn = emulator.boto3_client().create_host(
+        Name="gitlab", ProviderType="GitLabSelfManaged", ProviderEndpoint="https://gitlab.example"
+    )["HostArn"]
+    cloud = Connection("cloud", connection_arn=emulator.create_connection("cloud"))
+    hosted = Connection(
+        "hosted", connection_arn=emulator.create_connection("hosted", host_arn=host_arn)
+    )
+
+    def check(values: list[Any]) -> None:
+        assert values == [None, host_arn, "GitLabSelfManaged"]
+
+    return pulumi.Output.all(cloud.host_arn, hosted.host_arn, hosted.provider_type).apply(check)

@@ -17,7 +17,8 @@ def test_record_from_api_without_host_has_host_arn_none() -> None:
     record = ConnectionRecord.from_api(GITHUB)
 
     assert record.host_arn is None
-    assert record.to_outputs()["hostArn"] is None
+    assert record.to_outputs()["hostArn"] == ""
+    assert ConnectionRecord.from_outputs(record.to_outputs()).host_arn is None
     assert record.to_api() == GITHUB
 
 
