@@ -4,16 +4,21 @@ Which engine step calls what, and why each method does what it does:
 
 - ``check``  — every preview/up, before anything else. Validates the ARN (no API call for a bad
   one) and calls GetConnection once, recording what it saw as ``observed`` in the *inputs*.
-  Why inputs: when Diff gives no decision, or on refresh, the engine compares inputs, so drift
-  held only in outputs would read as "same". With ``observed`` in the inputs, a status or host
-  change in AWS shows as a diff in a plain ``pulumi preview``.
-- ``diff``   — ARN changed → replace; any observed field differs from the stored outputs →
-  update; otherwise no changes. No API call.
+  Why inputs: the engine stores inputs as what the last ``pulumi up`` accepted and compares them
+  when Diff leaves the decision to it, so drift held only in outputs would read as "same".
+- ``diff``   — ARN changed → replace. ``observed`` differs from the stored outputs → update.
+  Otherwise no decision (DIFF_UNKNOWN): the engine then compares the inputs, i.e. what AWS says
+  now against what the last ``pulumi up`` recorded, and names each changed field
+  (``~ observed: { ~ connectionStatus: "AVAILABLE" => "ERROR" }``). This is what makes
+  ``pulumi preview --refresh --expect-no-changes`` fail on drift even though the refresh has
+  already brought the outputs up to date. No API call.
 - ``create`` / ``update`` — build the outputs from the snapshot Check just took (no second
   call: one GetConnection per resource per operation). Never creates or changes anything.
-- ``read``   — refresh and ``Connection.get``: GetConnection; a connection that no longer exists
-  yields an empty id so the engine drops it from state. Any other error raises: a throttle or
-  an outage must never make a resource vanish from state.
+- ``read``   — refresh and ``Connection.get``: GetConnection, returning current outputs and *no*
+  inputs, so the engine keeps the inputs the last ``pulumi up`` recorded: a refresh updates
+  what Pulumi knows, and the drift stays visible until a ``pulumi up`` accepts it. A connection
+  that no longer exists yields an empty id so the engine drops it from state. Any other error
+  raises: a throttle or an outage must never make a resource vanish from state.
 - ``delete`` — no AWS call. The real connection is never created, changed or deleted here.
 
 The class is pickled by reference (dill) into each resource's ``__provider`` input, so it holds
@@ -82,8 +87,11 @@ class ConnectionProvider(ResourceProvider):
         if _is_unknown(arn) or arn != olds.get(ARN_PROPERTY):
             return DiffResult(changes=True, replaces=[ARN_PROPERTY])
         observed = news.get(OBSERVED_PROPERTY) or {}
-        drifted = [key for key in OBSERVED_FIELDS if observed.get(key) != olds.get(key)]
-        return DiffResult(changes=bool(drifted), replaces=[])
+        if any(observed.get(key) != olds.get(key) for key in OBSERVED_FIELDS):
+            return DiffResult(changes=True, replaces=[])
+        # Outputs are current (e.g. just refreshed): let the engine compare inputs, which hold
+        # what the last `pulumi up` saw; it reports the changed fields itself.
+        return DiffResult(changes=None, replaces=[])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         record = self._checked_record(props)
@@ -100,11 +108,8 @@ class ConnectionProvider(ResourceProvider):
             )
         except ConnectionNotFound:
             return ReadResult("", {})
-        return ReadResult(
-            record.connection_arn,
-            record.to_outputs(),
-            {ARN_PROPERTY: record.connection_arn, OBSERVED_PROPERTY: record.observed()},
-        )
+        # No inputs: the engine keeps those the last `pulumi up` recorded (see the docstring).
+        return ReadResult(record.connection_arn, record.to_outputs())
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         # Deliberately empty: forgetting a looked-up connection must not touch the real one.

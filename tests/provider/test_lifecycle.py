@@ -14,7 +14,7 @@ from tests.support.emulator_client import EmulatorClient
 
 from .conftest import host_env
 
-DIFF_NONE = provider_pb2.DiffResponse.DIFF_NONE
+DIFF_UNKNOWN = provider_pb2.DiffResponse.DIFF_UNKNOWN
 DIFF_SOME = provider_pb2.DiffResponse.DIFF_SOME
 MUTATING = ("Create", "Delete", "Update", "Tag", "Untag")
 
@@ -68,8 +68,9 @@ def test_preview_without_change_reports_no_diff(
     diff = host.diff(id_, outputs, inputs)
 
     assert failures == []
+    # No decision from the provider: the engine compares inputs, which are equal → no change.
+    assert diff.changes == DIFF_UNKNOWN
     assert inputs == old_inputs
-    assert diff.changes == DIFF_NONE
     assert len(provider_calls(emulator, "GetConnection")) == 1
 
 
@@ -106,7 +107,7 @@ def test_preview_shows_drift_when_host_changes(host: DynamicHost, emulator: Emul
     inputs, _ = host.check({"connectionArn": arn}, olds=old_inputs)
 
     assert host.diff(id_, stale, inputs).changes == DIFF_SOME
-    assert host.diff(id_, outputs, inputs).changes == DIFF_NONE
+    assert host.diff(id_, outputs, inputs).changes == DIFF_UNKNOWN
 
 
 def test_up_after_drift_records_the_new_status(host: DynamicHost, emulator: EmulatorClient) -> None:
@@ -122,7 +123,7 @@ def test_up_after_drift_records_the_new_status(host: DynamicHost, emulator: Emul
     assert len(provider_calls(emulator, "GetConnection")) == 1
 
 
-def test_refresh_reads_current_outputs_and_inputs(
+def test_refresh_reads_current_outputs_and_keeps_the_recorded_inputs(
     host: DynamicHost, emulator: EmulatorClient
 ) -> None:
     arn = emulator.create_connection("refreshing")
@@ -133,10 +134,26 @@ def test_refresh_reads_current_outputs_and_inputs(
 
     assert read_id == arn
     assert read_outputs == {**outputs, "connectionStatus": "ERROR"}
-    assert read_inputs == {
-        "connectionArn": arn,
-        "observed": {**old_inputs["observed"], "connectionStatus": "ERROR"},
-    }
+    # No inputs in the answer: the engine keeps what the last `pulumi up` recorded.
+    assert read_inputs == {}
+
+
+def test_preview_after_refresh_still_shows_the_drift_until_up_accepts_it(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("refreshed-drift")
+    old_inputs, id_, outputs = up(host, arn)
+    emulator.set_status(arn, "ERROR")
+    _, refreshed_outputs, _ = host.read(id_, outputs, old_inputs)
+
+    inputs, _ = host.check({"connectionArn": arn}, olds=old_inputs)
+    diff = host.diff(id_, refreshed_outputs, inputs)
+
+    # Outputs are current, so the provider leaves it to the engine's input comparison, which
+    # sees AVAILABLE (recorded by `up`) against ERROR (now) and plans an update.
+    assert diff.changes == DIFF_UNKNOWN
+    assert old_inputs["observed"]["connectionStatus"] == "AVAILABLE"
+    assert inputs["observed"]["connectionStatus"] == "ERROR"
 
 
 def test_refresh_drops_a_deleted_connection(host: DynamicHost, emulator: EmulatorClient) -> None:
