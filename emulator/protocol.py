@@ -1,0 +1,172 @@
+"""The AWS surface: AWS JSON 1.0 requests in, AWS JSON 1.0 responses out.
+
+Steps, in the order AWS applies them (an earlier failure hides a later one):
+body size -> Authorization present -> X-Amz-Target known -> injected fault -> operation supported
+-> body is a JSON object -> members match the service model -> the operation itself.
+Every request, refused or not, is written to the call log.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+import traceback
+
+from emulator.calls import Call, CallLog
+from emulator.errors import (
+    AwsError,
+    IncompleteSignatureException,
+    InjectedFault,
+    MissingAuthenticationTokenException,
+    RequestEntityTooLargeException,
+    SerializationException,
+    UnknownOperationException,
+    UnsupportedOperationException,
+)
+from emulator.faults import FaultInjector
+from emulator.model import Backend
+from emulator.operations import HANDLERS, RequestContext
+from emulator.services import resolve_target
+from emulator.shapes import conform_to_shape, validate_input
+from emulator.wire import MAX_BODY_BYTES, HttpRequest, HttpResponse, error_response, json_response
+
+__all__ = ["AwsProtocol"]
+
+# SigV4: "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/codeconnections/aws4_request, ..."
+_CREDENTIAL = re.compile(
+    r"Credential=(?P<key>[^/,\s]+)/\d{8}/(?P<region>[a-z0-9-]+)/[^/,\s]+/aws4_request"
+)
+_ACCOUNT_KEY = re.compile(r"\d{12}")
+_ARN_MEMBERS = ("ConnectionArn", "HostArn", "ResourceArn")
+
+_DEFAULT_FAULT_CODES = {429: "ThrottlingException", 503: "ServiceUnavailable"}
+
+
+class AwsProtocol:
+    def __init__(
+        self, backend: Backend, faults: FaultInjector, calls: CallLog, *, account: str
+    ) -> None:
+        self._backend = backend
+        self._faults = faults
+        self._calls = calls
+        self._account = account
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        call = Call(time=time.time(), user_agent=request.headers.get("user-agent"))
+        try:
+            response = self._dispatch(request, call)
+        except AwsError as error:
+            response = error_response(error)
+            call.error_code = error.code
+        except Exception:
+            # A bug here must not take the server down; the client sees what AWS sends then.
+            traceback.print_exc(file=sys.stderr)
+            response = error_response(AwsError("The emulator failed to process the request"))
+            call.error_code = "InternalFailure"
+        call.http_status = None if response.reset else response.status
+        if response.reset:
+            call.error_code = "ConnectionReset"
+        self._calls.append(call)
+        return response
+
+    def _dispatch(self, request: HttpRequest, call: Call) -> HttpResponse:
+        if request.oversized:
+            raise RequestEntityTooLargeException(
+                f"Request body exceeds the limit of {MAX_BODY_BYTES} bytes"
+            )
+        params, body_error = _decode_body(request.body)
+        call.arn = _arn_in(params)
+
+        target = request.headers.get("x-amz-target", "")
+        resolved = resolve_target(target)
+        if resolved is not None:
+            call.service, call.operation = resolved[0].name, resolved[1]
+
+        context = self._authenticate(request, call)
+        if resolved is None:
+            raise UnknownOperationException(
+                f"Unknown operation: X-Amz-Target {target!r} names no CodeStar Connections "
+                "or CodeConnections operation"
+                if target
+                else "Unknown operation: the X-Amz-Target header is missing"
+            )
+        service, operation_name = resolved
+        operation = service.operation(operation_name)
+        if operation is None:
+            raise UnknownOperationException(
+                f"Unknown operation: {service.name} has no operation {operation_name!r}"
+            )
+
+        fault_response = self._apply_fault(operation_name)
+        if fault_response is not None:
+            return fault_response
+
+        handler = HANDLERS.get(operation_name)
+        if handler is None:
+            raise UnsupportedOperationException(
+                f"{operation_name} is not supported by the CodeStar Connections emulator"
+            )
+        if body_error is not None:
+            raise body_error
+        validate_input(operation.input_shape, params)
+        result = handler(
+            self._backend,
+            RequestContext(service=service.name, account=context[0], region=context[1]),
+            params,
+        )
+        return json_response(200, conform_to_shape(operation.output_shape, result))
+
+    def _authenticate(self, request: HttpRequest, call: Call) -> tuple[str, str]:
+        """(account, region) of the caller. Only presence is checked, never the signature."""
+        authorization = request.headers.get("authorization")
+        if authorization is None:
+            raise MissingAuthenticationTokenException("Missing Authentication Token")
+        credential = _CREDENTIAL.search(authorization)
+        if credential is None:
+            raise IncompleteSignatureException(
+                "Authorization header requires a SigV4 'Credential' parameter of the form "
+                "Credential=KEY/YYYYMMDD/REGION/SERVICE/aws4_request"
+            )
+        # moto's convention: a 12-digit access key id stands for the account it is used in.
+        key = credential["key"]
+        call.account = key if _ACCOUNT_KEY.fullmatch(key) else self._account
+        call.region = credential["region"]
+        return call.account, call.region
+
+    def _apply_fault(self, operation: str) -> HttpResponse | None:
+        fault = self._faults.take(operation)
+        if fault is None:
+            return None
+        if fault.latency_ms:
+            time.sleep(fault.latency_ms / 1000)
+        if fault.reset_connection:
+            return HttpResponse(status=0, reset=True)
+        if fault.error_code is None and fault.http_status is None:
+            return None
+        status = fault.http_status or 400
+        code = fault.error_code or _DEFAULT_FAULT_CODES.get(status, "InternalFailure")
+        raise InjectedFault(code, status, fault.message or f"{code} injected by the emulator")
+
+
+def _decode_body(body: bytes) -> tuple[dict[str, object], AwsError | None]:
+    """The JSON object in the body, or the error to answer with once the operation is known."""
+    # botocore sends "{}" for no members, but an empty body means the same to AWS.
+    if not body.strip():
+        return {}, None
+    try:
+        decoded = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        return {}, SerializationException("Request body is not valid JSON")
+    if not isinstance(decoded, dict):
+        return {}, SerializationException("Request body must be a JSON object")
+    return decoded, None
+
+
+def _arn_in(params: dict[str, object]) -> str | None:
+    for member in _ARN_MEMBERS:
+        value = params.get(member)
+        if isinstance(value, str):
+            return value
+    return None

@@ -1,0 +1,67 @@
+"""The records the emulator keeps: connections and hosts, as AWS describes them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "CONNECTION_STATUSES",
+    "HOST_PROVIDER_TYPES",
+    "HOST_STATUSES",
+    "Connection",
+    "Host",
+    "Scope",
+    "VpcConfiguration",
+]
+
+Scope = tuple[str, str]
+"""(account, region): AWS keeps connections and hosts apart per account and region."""
+
+CONNECTION_STATUSES = ("PENDING", "AVAILABLE", "ERROR")
+
+# AWS documents these host states; HostStatus is a free string in the service model.
+HOST_STATUSES = (
+    "PENDING",
+    "AVAILABLE",
+    "VPC_CONFIG_INITIALIZING",
+    "VPC_CONFIG_FAILED_INITIALIZATION",
+    "VPC_CONFIG_DELETING",
+)
+
+# Hosts stand for self-managed installations; the SaaS providers have no hosts.
+HOST_PROVIDER_TYPES = ("GitHubEnterpriseServer", "GitLabSelfManaged")
+
+
+@dataclass(frozen=True)
+class VpcConfiguration:
+    vpc_id: str
+    subnet_ids: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
+    tls_certificate: str | None = None
+
+
+@dataclass
+class Connection:
+    connection_arn: str
+    connection_name: str
+    provider_type: str
+    owner_account_id: str
+    connection_status: str
+    host_arn: str | None = None
+    provider_endpoint: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    # Creation order; list operations page in this order and page tokens point into it.
+    sequence: int = 0
+
+
+@dataclass
+class Host:
+    host_arn: str
+    name: str
+    provider_type: str
+    provider_endpoint: str
+    status: str
+    status_message: str | None = None
+    vpc_configuration: VpcConfiguration | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+    sequence: int = 0

@@ -1,0 +1,7 @@
+"""Helpers shared by the test suites: the emulator's control client and AWS shape checks."""
+
+from __future__ import annotations
+
+from tests.support.emulator_client import EmulatorClient, EmulatorControlError
+
+__all__ = ["EmulatorClient", "EmulatorControlError"]
