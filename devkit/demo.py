@@ -15,26 +15,15 @@ import shutil
 import sys
 import tempfile
 import textwrap
-import urllib.request
 from pathlib import Path
 from typing import Any
+
+from emulator.client import EmulatorClient
 
 from .emulator_process import EmulatorProcess
 from .sandbox import ProgramSandbox, offline_env
 
 __all__ = ["main"]
-
-
-def _control(url: str, route: str, body: dict[str, Any]) -> dict[str, Any]:
-    request = urllib.request.Request(
-        f"{url}/_emulator/{route}",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        answer: dict[str, Any] = json.loads(response.read() or b"{}")
-        return answer
 
 
 def _say(title: str) -> None:
@@ -65,7 +54,7 @@ def run_on_engine(bin_dir: Path, url: str, arn: str, scratch: Path) -> int:
     print(json.dumps(sandbox.stack_outputs(), indent=2))
 
     _say("someone removes the GitHub app: the connection goes to ERROR")
-    _control(url, "status", {"ConnectionArn": arn, "ConnectionStatus": "ERROR"})
+    EmulatorClient(url).set_status(arn, "ERROR")
     _say("pulumi preview --refresh --expect-no-changes  (the nightly drift check)")
     drift = sandbox.pulumi("preview", "--refresh", "--expect-no-changes", "--diff", check=False)
     print(drift.stdout + drift.stderr)
@@ -124,20 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with EmulatorProcess(state_file=scratch / "emulator-state.json") as emulator:
             _say(f"emulator listening on {emulator.url}")
-            arn = _control(
-                emulator.url,
-                "connections",
-                {"ConnectionName": "github-main", "ProviderType": "GitHub", "Region": "eu-west-1"},
-            )["ConnectionArn"]
-            _control(
-                emulator.url,
-                "connections",
-                {
-                    "ConnectionName": "gitlab-pending",
-                    "ProviderType": "GitLab",
-                    "Region": "eu-west-1",
-                    "ConnectionStatus": "PENDING",
-                },
+            seed = EmulatorClient(emulator.url)
+            arn = seed.create_connection("github-main", region="eu-west-1")
+            seed.create_connection(
+                "gitlab-pending", provider_type="GitLab", region="eu-west-1", status="PENDING"
             )
             print(
                 textwrap.indent(f"seeded {arn} (AVAILABLE) and one PENDING GitLab connection", "  ")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from emulator import EmulatorServer
-from tests.support.emulator_client import EmulatorClient
+from emulator.client import EmulatorClient
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,10 @@ from typing import Any
 import botocore.session
 import pytest
 
+from emulator.client import EmulatorClient
 from provider.arn import parse_connection_arn
 from provider.aws import clear_client_cache, find_connection_by_arn
 from provider.model import ConnectionRecord
-from tests.support.emulator_client import EmulatorClient
 
 pytestmark = pytest.mark.aws
 

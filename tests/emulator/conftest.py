@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from botocore.config import Config
 
+from emulator.client import NO_RETRIES, EmulatorClient
 from tests.support.aws_shapes import RawResponses
-from tests.support.emulator_client import NO_RETRIES, EmulatorClient
 
 SERVICES = ("codestar-connections", "codeconnections")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.support.emulator_client import EmulatorClient
+from emulator.client import EmulatorClient
 
 
 def test_get_connection_from_8_threads_50_times_each(emulator: EmulatorClient) -> None:

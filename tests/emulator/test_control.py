@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, ConnectionClosedError
 
+from emulator.client import FIXTURE_USER_AGENT, EmulatorClient, EmulatorControlError
 from tests.emulator.conftest import checked_client
 from tests.emulator.test_connections import error_of
-from tests.support.emulator_client import FIXTURE_USER_AGENT, EmulatorClient, EmulatorControlError
 
 
 def control(emulator: EmulatorClient, method: str, route: str, body: bytes | None = None) -> Any:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from emulator.client import EmulatorClient
 from tests.emulator.test_connections import error_of
-from tests.support.emulator_client import EmulatorClient
 
 VPC = {
     "VpcId": "vpc-0123456789abcdef0",

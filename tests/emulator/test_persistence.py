@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from emulator import EmulatorServer
+from emulator.client import EmulatorClient
 from emulator.persistence import StateFileError
-from tests.support.emulator_client import EmulatorClient
 
 
 def test_state_file_keeps_connections_and_hosts_across_restarts(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from emulator import EmulatorServer
-from tests.support.emulator_client import NO_RETRIES, EmulatorClient
+from emulator.client import NO_RETRIES, EmulatorClient
 
 ROOT = Path(__file__).resolve().parents[2]
 

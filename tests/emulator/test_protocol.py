@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from emulator.client import EmulatorClient
 from tests.emulator.test_connections import error_of
-from tests.support.emulator_client import EmulatorClient
 from tests.support.raw_aws import TARGET_PREFIXES, RawResponse, aws_json_request
 
 MIB = 1024 * 1024

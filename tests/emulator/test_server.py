@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 
 from emulator import EmulatorServer
-from tests.support.emulator_client import NO_RETRIES, EmulatorClient
+from emulator.client import NO_RETRIES, EmulatorClient
 
 
 def test_server_url_names_the_bound_loopback_port() -> None:

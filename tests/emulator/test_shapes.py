@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from emulator.client import EmulatorClient
 from tests.emulator.conftest import checked_client
 from tests.support.aws_shapes import RawResponses, output_problems
-from tests.support.emulator_client import EmulatorClient
 from tests.support.raw_aws import aws_json_request
 
 SUPPORTED = {

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from emulator.client import EmulatorClient
 from tests.emulator.test_connections import error_of
 from tests.emulator.test_hosts import make_host
-from tests.support.emulator_client import EmulatorClient
 
 
 @pytest.fixture(params=["connection", "host"])

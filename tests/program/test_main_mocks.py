@@ -10,9 +10,9 @@ from typing import Any
 import pulumi
 import pytest
 
+from emulator.client import EmulatorClient
 from provider.aws import clear_client_cache
 from provider.lifecycle import ConnectionProvider
-from tests.support.emulator_client import EmulatorClient
 
 PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
 PROJECT = "codestar-connections"

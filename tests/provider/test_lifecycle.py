@@ -9,8 +9,8 @@ import pytest
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
+from emulator.client import EmulatorClient
 from tests.support.dynamic_host import DynamicHost
-from tests.support.emulator_client import EmulatorClient
 
 from .conftest import host_env
 

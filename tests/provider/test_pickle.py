@@ -10,9 +10,9 @@ import dill
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
+from emulator.client import EmulatorClient
 from provider.lifecycle import ConnectionProvider
 from tests.support.dynamic_host import DynamicHost
-from tests.support.emulator_client import EmulatorClient
 
 from .conftest import PLANTED
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.support.emulator_client import EmulatorClient, EmulatorControlError
+from emulator.client import EmulatorClient, EmulatorControlError
 
 __all__ = ["EmulatorClient", "EmulatorControlError"]

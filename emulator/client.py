@@ -1,7 +1,8 @@
 """A client for the emulator's control API (``/_emulator/...``), plus boto3 clients aimed at it.
 
-Tests use it to arrange AWS-side scenes the real service leaves to humans: a connection that is
-already AVAILABLE, a throttled GetConnection, a dropped socket; and to read the call log.
+Tests, the demo and the benchmarks use it to arrange AWS-side scenes the real service leaves to
+humans (a connection already AVAILABLE, a throttled GetConnection, a dropped socket) and to read
+the call log.
 """
 
 from __future__ import annotations
