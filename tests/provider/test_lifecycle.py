@@ -402,3 +402,24 @@ def test_profile_comes_from_stack_config(tmp_path: Any, emulator_server: Any) ->
 
     assert len(failures) == 1
     assert "AWS profile 'nope' not found" in failures[0][1]
+
+
+def test_profile_from_stack_config_supplies_the_credentials(
+    tmp_path: Any, emulator_server: Any, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("profiled")
+    credentials = tmp_path / "credentials"
+    credentials.write_text(
+        "[pipeline]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = x\n"
+    )
+    env = host_env(emulator_server.url, tmp_path, AWS_SHARED_CREDENTIALS_FILE=str(credentials))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        env[name] = ""
+    host = DynamicHost(env, config={"aws:profile": "pipeline"})
+    try:
+        _, failures = host.check({"connectionArn": arn})
+    finally:
+        host.close()
+
+    assert failures == []
+    assert len(provider_calls(emulator, "GetConnection")) == 1
