@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .errors import (
+    AmbiguousConnectionName,
     AwsLookupError,
     CodestarConnectionsError,
     ConnectionAccessDenied,
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from .resource import Connection
 
 __all__ = [
+    "AmbiguousConnectionName",
     "AwsLookupError",
     "CodestarConnectionsError",
     "Connection",

@@ -28,6 +28,7 @@ from botocore.exceptions import (
 from ._version import USER_AGENT
 from .arn import ConnectionArn, parse_connection_arn
 from .errors import (
+    AmbiguousConnectionName,
     AwsLookupError,
     ConnectionAccessDenied,
     ConnectionNotFound,
@@ -37,7 +38,16 @@ from .errors import (
 )
 from .model import ConnectionRecord
 
-__all__ = ["clear_client_cache", "client_for", "find_connection_by_arn"]
+__all__ = [
+    "clear_client_cache",
+    "client_for",
+    "find_connection_by_arn",
+    "find_connection_by_name",
+    "list_connections",
+]
+
+# ListConnections' largest page: fewer round trips per listing.
+_PAGE_SIZE = 100
 
 # Standard retry mode: exponential backoff with jitter on throttling, 5xx and connection
 # errors; AWS_MAX_ATTEMPTS and the shared config file still set the number of attempts.
@@ -100,6 +110,82 @@ def find_connection_by_arn(
             ConnectionArn=str(parsed)
         )
     return ConnectionRecord.from_api(answer["Connection"])
+
+
+def list_connections(
+    *,
+    region: str,
+    service: str = "codestar-connections",
+    profile: str | None = None,
+    provider_type: str | None = None,
+    host_arn: str | None = None,
+) -> list[ConnectionRecord]:
+    """Every connection in (service, region), all pages, optionally filtered as AWS filters."""
+    filters: dict[str, str] = {}
+    if provider_type:
+        filters["ProviderTypeFilter"] = provider_type
+    if host_arn:
+        filters["HostArnFilter"] = host_arn
+    subject = f"connections in {region}"
+    records: list[ConnectionRecord] = []
+    token: str | None = None
+    with _translated("ListConnections", subject, service, region):
+        client = client_for(service, region, profile=profile)
+        while True:
+            page = client.list_connections(
+                MaxResults=_PAGE_SIZE, **filters, **({"NextToken": token} if token else {})
+            )
+            records.extend(ConnectionRecord.from_api(c) for c in page.get("Connections", []))
+            token = page.get("NextToken")
+            if not token:
+                return records
+
+
+def find_connection_by_name(
+    name: str,
+    *,
+    region: str,
+    service: str = "codestar-connections",
+    profile: str | None = None,
+    provider_type: str | None = None,
+    host_arn: str | None = None,
+) -> ConnectionRecord:
+    """The one connection called ``name`` in (service, region), found by listing all pages.
+
+    Raises :class:`ConnectionNotFound` when none matches (saying how many were searched, where)
+    and :class:`AmbiguousConnectionName` when several do (naming their ARNs).
+    """
+    searched = list_connections(
+        region=region,
+        service=service,
+        profile=profile,
+        provider_type=provider_type,
+        host_arn=host_arn,
+    )
+    matches = [record for record in searched if record.connection_name == name]
+    narrowed = "".join(
+        f", {label} {value}"
+        for label, value in (("provider type", provider_type), ("host", host_arn))
+        if value
+    )
+    where = f"{service} in {region}{narrowed}"
+    if not matches:
+        accounts = sorted({record.owner_account_id for record in searched})
+        owner = f" of account {', '.join(accounts)}" if accounts else ""
+        raise ConnectionNotFound(
+            f"no connection named {name!r} among the {len(searched)} connection(s){owner} "
+            f"in {where}: check the name (it is case-sensitive), the region and the account",
+            operation="ListConnections",
+            code="NotFound",
+        )
+    if len(matches) > 1:
+        arns = [record.connection_arn for record in matches]
+        raise AmbiguousConnectionName(
+            f"{len(matches)} connections are named {name!r} in {where}: "
+            f"{', '.join(arns)}; use connection_arn, or narrow with provider_type / host_arn",
+            arns=arns,
+        )
+    return matches[0]
 
 
 @contextmanager

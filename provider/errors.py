@@ -2,8 +2,9 @@
 
     CodestarConnectionsError          base: every error we raise on purpose
     ├── InvalidConnectionArn          bad input, raised before any API call (also a ValueError)
+    ├── AmbiguousConnectionName       a name matched more than one connection (names the ARNs)
     └── AwsLookupError                an AWS call failed; carries the operation and AWS's code
-        ├── ConnectionNotFound        ResourceNotFoundException: the connection does not exist
+        ├── ConnectionNotFound        ResourceNotFoundException, or no connection of that name
         ├── ConnectionAccessDenied    AccessDenied*: the caller lacks the IAM action
         ├── ConnectionUnavailable     ResourceUnavailableException
         ├── CredentialsNotFound       botocore found no credentials
@@ -15,6 +16,7 @@ Messages are for people: what was asked, what AWS said, what to do.
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousConnectionName",
     "AwsLookupError",
     "CodestarConnectionsError",
     "ConnectionAccessDenied",
@@ -32,6 +34,14 @@ class CodestarConnectionsError(Exception):
 
 class InvalidConnectionArn(CodestarConnectionsError, ValueError):
     """A value that is not a CodeStar connection ARN; found before any API call."""
+
+
+class AmbiguousConnectionName(CodestarConnectionsError):
+    """More than one connection has the name asked for; ``arns`` lists them."""
+
+    def __init__(self, message: str, *, arns: list[str]) -> None:
+        super().__init__(message)
+        self.arns = arns
 
 
 class AwsLookupError(CodestarConnectionsError):

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from emulator.client import EmulatorClient
 from provider import aws
-from provider.aws import clear_client_cache, client_for, find_connection_by_arn
+from provider.aws import (
+    clear_client_cache,
+    client_for,
+    find_connection_by_arn,
+    find_connection_by_name,
+    list_connections,
+)
+from provider.errors import AmbiguousConnectionName, ConnectionNotFound
 
 
 def test_concurrent_lookups_share_one_client_per_service_and_region(
@@ -31,3 +40,58 @@ def test_concurrent_lookups_share_one_client_per_service_and_region(
         is aws._clients[("codestar-connections", "us-east-1", None)]
     )
     clear_client_cache()
+
+
+def test_list_connections_reads_every_page_with_the_largest_page_size(
+    aws_env: dict[str, str], emulator: EmulatorClient
+) -> None:
+    clear_client_cache()
+    arns = {emulator.create_connection(f"c{i}") for i in range(250)}
+
+    records = list_connections(region="us-east-1")
+
+    assert {r.connection_arn for r in records} == arns
+    assert len(emulator.calls("ListConnections")) == 3  # 100 + 100 + 50
+
+
+def test_find_by_name_honours_the_filters(
+    aws_env: dict[str, str], emulator: EmulatorClient
+) -> None:
+    clear_client_cache()
+    emulator.create_connection("shared", provider_type="GitHub")
+    gitlab = emulator.create_connection("shared", provider_type="GitLab")
+
+    found = find_connection_by_name("shared", region="us-east-1", provider_type="GitLab")
+
+    assert found.connection_arn == gitlab
+
+
+def test_find_by_name_without_match_says_how_many_were_searched_where(
+    aws_env: dict[str, str], emulator: EmulatorClient
+) -> None:
+    clear_client_cache()
+    emulator.create_connection("other", region="eu-west-1")
+    emulator.create_connection("another", region="eu-west-1")
+
+    with pytest.raises(ConnectionNotFound) as raised:
+        find_connection_by_name("missing", region="eu-west-1")
+
+    assert str(raised.value) == (
+        "no connection named 'missing' among the 2 connection(s) of account 123456789012 in "
+        "codestar-connections in eu-west-1: check the name (it is case-sensitive), the region "
+        "and the account"
+    )
+
+
+def test_find_by_name_with_two_matches_names_both_arns(
+    aws_env: dict[str, str], emulator: EmulatorClient
+) -> None:
+    clear_client_cache()
+    first = emulator.create_connection("twin")
+    second = emulator.create_connection("twin")
+
+    with pytest.raises(AmbiguousConnectionName) as raised:
+        find_connection_by_name("twin", region="us-east-1")
+
+    assert sorted(raised.value.arns) == sorted([first, second])
+    assert first in str(raised.value) and second in str(raised.value)
