@@ -1,38 +1,43 @@
 """The Pulumi program: stack config in, stack outputs out — nothing else.
 
-Stack config ``connectionArn`` names the connection; the stack exports its details under the
-names pipelines read with ``pulumi stack output --json``.
+``connectionArn`` (one connection) and/or ``connections`` (a list; see provider/stack_config.py)
+name what to look up; the stack exports their details under the names pipelines read with
+``pulumi stack output --json``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pulumi
 
-from provider import Connection, InvalidConnectionArn
-from provider.arn import ARN_EXAMPLE, parse_connection_arn
+from provider import Connection
 from provider.model import NO_HOST, OUTPUT_FIELDS, camel_to_snake
-
-CONFIG_KEY = "connectionArn"
-
-
-def connection_arn_from_config(config: pulumi.Config) -> str:
-    """The configured ARN, validated before any resource (and so any API call) exists."""
-    value = config.get(CONFIG_KEY)
-    fix = f"set it with `pulumi config set {CONFIG_KEY} <arn>`"
-    if not value:
-        raise pulumi.RunError(
-            f"stack config {CONFIG_KEY} is missing: {fix}; expected {ARN_EXAMPLE}"
-        )
-    try:
-        parse_connection_arn(value, field=f"stack config {CONFIG_KEY}")
-    except InvalidConnectionArn as error:
-        raise pulumi.RunError(f"{error}; {fix}") from None
-    return value
+from provider.stack_config import ConfigError, entries_from_config
 
 
-connection = Connection("connection", connection_arn=connection_arn_from_config(pulumi.Config()))
-outputs = {key: getattr(connection, camel_to_snake(key)) for key in OUTPUT_FIELDS}
-# Pipelines get "" rather than a missing key when the connection has no host (GitHub, GitLab, …).
-outputs["hostArn"] = connection.host_arn.apply(lambda value: value or NO_HOST)
-for key, value in outputs.items():
-    pulumi.export(key, value)
+def outputs_of(connection: Connection) -> dict[str, Any]:
+    """Every output by state name; hostArn is "" rather than missing when there is no host."""
+    outputs = {key: getattr(connection, camel_to_snake(key)) for key in OUTPUT_FIELDS}
+    outputs["hostArn"] = connection.host_arn.apply(lambda value: value or NO_HOST)
+    return outputs
+
+
+config = pulumi.Config()
+try:
+    single, listed = entries_from_config(
+        config.get("connectionArn"), config.get_object("connections")
+    )
+except ConfigError as error:
+    raise pulumi.RunError(str(error)) from None
+
+if single is not None:
+    for key, value in outputs_of(Connection(single.key, **single.arguments)).items():
+        pulumi.export(key, value)
+statuses = {}
+for entry in listed:
+    connection = Connection(entry.key, **entry.arguments)
+    pulumi.export(entry.key, outputs_of(connection))
+    statuses[entry.key] = connection.connection_status
+if listed:
+    pulumi.export("connectionStatuses", statuses)

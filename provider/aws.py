@@ -8,13 +8,23 @@ honour everything botocore reads from the environment: credentials chain, ``AWS_
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import botocore.session
 from botocore.config import Config
+from botocore.credentials import (
+    AssumeRoleCredentialFetcher,
+    CredentialProvider,
+    Credentials,
+    DeferredRefreshableCredentials,
+)
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -36,14 +46,19 @@ from .errors import (
     CredentialsNotFound,
     EndpointUnreachable,
 )
-from .model import ConnectionRecord
+from .model import ConnectionDetails, ConnectionRecord, HostRecord
 
 __all__ = [
+    "DEFAULT_SESSION_NAME",
+    "AssumeRole",
     "clear_client_cache",
     "client_for",
+    "describe_connection",
     "find_connection_by_arn",
     "find_connection_by_name",
+    "find_host",
     "list_connections",
+    "list_tags",
 ]
 
 # ListConnections' largest page: fewer round trips per listing.
@@ -61,42 +76,141 @@ _CLIENT_CONFIG = Config(
 )
 _CONSOLE_HINT = "Developer Tools > Settings > Connections in the AWS console"
 
+
+DEFAULT_SESSION_NAME = "codestar-connections-pulumi"
+
+
+@dataclass(frozen=True, slots=True)
+class AssumeRole:
+    """Read through a role (cross-account): STS AssumeRole from the base credentials."""
+
+    role_arn: str
+    external_id: str | None = None
+    session_name: str = DEFAULT_SESSION_NAME
+
+
+_SessionKey = tuple[str | None, AssumeRole | None]
 _lock = threading.Lock()
-_sessions: dict[str | None, botocore.session.Session] = {}
-_clients: dict[tuple[str, str, str | None], Any] = {}
+_sessions: dict[_SessionKey, botocore.session.Session] = {}
+_clients: dict[tuple[str, str, _SessionKey], Any] = {}
 
 
-def client_for(service: str, region: str, *, profile: str | None = None) -> Any:
-    """A cached botocore client for (service, region, profile); safe across threads.
+def client_for(
+    service: str, region: str, *, profile: str | None = None, role: AssumeRole | None = None
+) -> Any:
+    """A cached botocore client for (service, region, profile, role); safe across threads.
 
     The Pulumi provider host serves requests on several threads, and botocore's session is not
     thread-safe while it creates clients: creation happens under a lock, use does not need one.
     """
-    key = (service, region, profile)
+    key = (service, region, (profile, role))
     cached = _clients.get(key)
     if cached is not None:
         return cached
     with _lock:
         cached = _clients.get(key)
         if cached is None:
-            session = _sessions.get(profile)
-            if session is None:
-                session = botocore.session.Session(profile=profile)
-                _sessions[profile] = session
+            session = _session(profile, role)
             cached = session.create_client(service, region_name=region, config=_CLIENT_CONFIG)
             _clients[key] = cached
     return cached
 
 
+def _session(profile: str | None, role: AssumeRole | None) -> botocore.session.Session:
+    """The (cached) session; with a role, its credentials come from STS and refresh themselves.
+
+    Temporary credentials live only in this process's memory: botocore refreshes them shortly
+    before they expire, and nothing writes them anywhere (not to state, not to a cache file).
+    """
+    session = _sessions.get((profile, role))
+    if session is not None:
+        return session
+    session = botocore.session.Session(profile=profile)
+    if role is not None:
+        base = session.get_credentials()
+        extra = {"RoleSessionName": role.session_name}
+        if role.external_id:
+            extra["ExternalId"] = role.external_id
+        fetcher = AssumeRoleCredentialFetcher(
+            # STS in the session's region (or us-east-1): regional STS endpoints need one.
+            client_creator=functools.partial(
+                botocore.session.Session(profile=profile).create_client,
+                region_name=session.get_config_variable("region") or "us-east-1",
+            ),
+            source_credentials=base,
+            role_arn=role.role_arn,
+            extra_args=extra,
+        )
+        credentials = DeferredRefreshableCredentials(
+            refresh_using=fetcher.fetch_credentials, method="assume-role"
+        )
+        resolver = session.get_component("credential_provider")
+        resolver.insert_before("env", _FixedProvider(credentials))
+    _sessions[(profile, role)] = session
+    return session
+
+
+class _FixedProvider(CredentialProvider):
+    """Hands botocore the role's self-refreshing credentials ahead of its usual chain."""
+
+    METHOD = "assume-role"
+    CANONICAL_NAME = "codestar-assume-role"
+
+    def __init__(self, credentials: Credentials) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> Credentials:
+        return self._credentials
+
+
 def clear_client_cache() -> None:
-    """Forget cached sessions and clients (after the environment changed, e.g. in tests)."""
+    """Forget cached sessions, clients and listings (after the environment changed)."""
     with _lock:
         _clients.clear()
         _sessions.clear()
+    _listings.clear()
+
+
+class _SharedListings:
+    """One paged ListConnections per key at a time, reused for ``ttl`` seconds.
+
+    Fifty name lookups in one program would otherwise list the account fifty times; the
+    provider host runs them on several threads, so the first lists and the others wait for it.
+    """
+
+    def __init__(self, ttl: float) -> None:
+        self._ttl = ttl
+        self._lock = threading.Lock()
+        self._key_locks: dict[object, threading.Lock] = {}
+        self._entries: dict[object, tuple[float, list[ConnectionRecord]]] = {}
+
+    def get(
+        self, key: object, load: Callable[[], list[ConnectionRecord]]
+    ) -> list[ConnectionRecord]:
+        with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            entry = self._entries.get(key)
+            if entry is not None and time.monotonic() - entry[0] < self._ttl:
+                return entry[1]
+            records = load()
+            self._entries[key] = (time.monotonic(), records)
+            return records
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+# A provider host lives for one Pulumi operation; a minute covers its Check phase with room.
+_listings = _SharedListings(ttl=60.0)
+# Threads for the calls that can overlap (tags, host); none start until the first submit.
+_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="codestar-aws")
 
 
 def find_connection_by_arn(
-    arn: str | ConnectionArn, *, profile: str | None = None
+    arn: str | ConnectionArn, *, profile: str | None = None, role: AssumeRole | None = None
 ) -> ConnectionRecord:
     """GetConnection for ``arn``, in the service and region the ARN names.
 
@@ -106,9 +220,8 @@ def find_connection_by_arn(
     parsed = arn if isinstance(arn, ConnectionArn) else parse_connection_arn(arn)
     subject = f"connection {parsed}"
     with _translated("GetConnection", subject, parsed.service, parsed.region):
-        answer = client_for(parsed.service, parsed.region, profile=profile).get_connection(
-            ConnectionArn=str(parsed)
-        )
+        client = client_for(parsed.service, parsed.region, profile=profile, role=role)
+        answer = client.get_connection(ConnectionArn=str(parsed))
     return ConnectionRecord.from_api(answer["Connection"])
 
 
@@ -117,10 +230,29 @@ def list_connections(
     region: str,
     service: str = "codestar-connections",
     profile: str | None = None,
+    role: AssumeRole | None = None,
     provider_type: str | None = None,
     host_arn: str | None = None,
+    shared: bool = False,
 ) -> list[ConnectionRecord]:
-    """Every connection in (service, region), all pages, optionally filtered as AWS filters."""
+    """Every connection in (service, region), all pages, optionally filtered as AWS filters.
+
+    ``shared=True`` reuses a listing made by another lookup with the same key in the last
+    minute (the provider's name lookups); the CLI's polling wants fresh listings and leaves it.
+    """
+    if shared:
+        key = (region, service, profile, role, provider_type, host_arn)
+        return _listings.get(
+            key,
+            lambda: list_connections(
+                region=region,
+                service=service,
+                profile=profile,
+                role=role,
+                provider_type=provider_type,
+                host_arn=host_arn,
+            ),
+        )
     filters: dict[str, str] = {}
     if provider_type:
         filters["ProviderTypeFilter"] = provider_type
@@ -130,7 +262,7 @@ def list_connections(
     records: list[ConnectionRecord] = []
     token: str | None = None
     with _translated("ListConnections", subject, service, region):
-        client = client_for(service, region, profile=profile)
+        client = client_for(service, region, profile=profile, role=role)
         while True:
             page = client.list_connections(
                 MaxResults=_PAGE_SIZE, **filters, **({"NextToken": token} if token else {})
@@ -147,8 +279,10 @@ def find_connection_by_name(
     region: str,
     service: str = "codestar-connections",
     profile: str | None = None,
+    role: AssumeRole | None = None,
     provider_type: str | None = None,
     host_arn: str | None = None,
+    shared: bool = False,
 ) -> ConnectionRecord:
     """The one connection called ``name`` in (service, region), found by listing all pages.
 
@@ -159,8 +293,10 @@ def find_connection_by_name(
         region=region,
         service=service,
         profile=profile,
+        role=role,
         provider_type=provider_type,
         host_arn=host_arn,
+        shared=shared,
     )
     matches = [record for record in searched if record.connection_name == name]
     narrowed = "".join(
@@ -186,6 +322,74 @@ def find_connection_by_name(
             arns=arns,
         )
     return matches[0]
+
+
+def list_tags(
+    resource_arn: str,
+    *,
+    service: str,
+    region: str,
+    profile: str | None = None,
+    role: AssumeRole | None = None,
+) -> dict[str, str]:
+    """ListTagsForResource as a plain dict."""
+    with _translated("ListTagsForResource", f"the tags of {resource_arn}", service, region):
+        client = client_for(service, region, profile=profile, role=role)
+        answer = client.list_tags_for_resource(ResourceArn=resource_arn)
+    return {tag["Key"]: tag["Value"] for tag in answer.get("Tags", [])}
+
+
+def find_host(
+    host_arn: str, *, profile: str | None = None, role: AssumeRole | None = None
+) -> HostRecord:
+    """GetHost, in the service and region the host ARN names."""
+    _, _, service, region, *_ = host_arn.split(":", 5)
+    with _translated("GetHost", f"host {host_arn}", service, region):
+        client = client_for(service, region, profile=profile, role=role)
+        answer = client.get_host(HostArn=host_arn)
+    return HostRecord.from_api(answer)
+
+
+def describe_connection(
+    *,
+    arn: ConnectionArn | None = None,
+    name: str | None = None,
+    region: str,
+    service: str,
+    profile: str | None = None,
+    role: AssumeRole | None = None,
+    provider_type: str | None = None,
+    host_arn: str | None = None,
+) -> ConnectionDetails:
+    """The connection (by ARN, or by name through a shared listing), its tags and its host.
+
+    Round trips overlap where they can: by ARN, GetConnection and ListTagsForResource run
+    together; by name, the listing already holds the connection. GetHost follows for
+    GitHub Enterprise Server / GitLab self-managed connections, alongside the tags.
+    """
+    access: dict[str, Any] = {"profile": profile, "role": role}
+    tags: Future[dict[str, str]] | None = None
+    if arn is not None:
+        service, region = arn.service, arn.region
+        tags = _pool.submit(list_tags, str(arn), service=service, region=region, **access)
+        record = find_connection_by_arn(arn, **access)
+    else:
+        assert name is not None, "describe_connection needs an ARN or a name"
+        record = find_connection_by_name(
+            name,
+            region=region,
+            service=service,
+            provider_type=provider_type,
+            host_arn=host_arn,
+            shared=True,
+            **access,
+        )
+    if tags is None:
+        tags = _pool.submit(
+            list_tags, record.connection_arn, service=service, region=region, **access
+        )
+    host = find_host(record.host_arn, **access) if record.host_arn else None
+    return ConnectionDetails(record, tags.result(), host, service, region)
 
 
 @contextmanager
@@ -240,6 +444,15 @@ def _from_client_error(
         return ConnectionNotFound(
             f"{subject} not found in {region} ({code}): check the ARN, region and account",
             operation=operation,
+            code=code,
+            attempts=attempts,
+        )
+    if error.operation_name == "AssumeRole":
+        return CredentialsNotFound(
+            f"could not assume the role for reading {subject} {said}: the base credentials "
+            "need sts:AssumeRole on the role, and the role's trust policy must allow them "
+            "(with the same external_id, if it requires one)",
+            operation="AssumeRole",
             code=code,
             attempts=attempts,
         )

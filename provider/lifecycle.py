@@ -2,32 +2,37 @@
 
 Which engine step calls what, and why each method does what it does:
 
-- ``check``  — every preview/up, before anything else. Validates the ARN (no API call for a bad
-  one) and calls GetConnection once, recording what it saw as ``observed`` in the *inputs*.
-  Why inputs: the engine stores inputs as what the last ``pulumi up`` accepted and compares them
+- ``check``  — every preview/up, before anything else. Validates the inputs (no API call for a
+  bad one), looks the connection up (GetConnection by ARN, or a shared ListConnections by name;
+  with its tags and host) and records everything it saw as ``observed`` in the *inputs*. Why
+  inputs: the engine stores inputs as what the last ``pulumi up`` accepted and compares them
   when Diff leaves the decision to it, so drift held only in outputs would read as "same".
-- ``diff``   — ARN changed → replace. ``observed`` differs from the stored outputs → update.
-  Otherwise no decision (DIFF_UNKNOWN): the engine then compares the inputs, i.e. what AWS says
-  now against what the last ``pulumi up`` recorded, and names each changed field
+  ``require_status`` is enforced here: a connection in another status fails the preview.
+- ``diff``   — the looked-up ARN changed (new ARN input, or a name now resolving to a recreated
+  connection) → replace. ``observed`` differs from the stored outputs → update. Otherwise no
+  decision (DIFF_UNKNOWN): the engine compares the inputs, i.e. what AWS says now against what
+  the last ``pulumi up`` recorded, and names each changed field
   (``~ observed: { ~ connectionStatus: "AVAILABLE" => "ERROR" }``). This is what makes
   ``pulumi preview --refresh --expect-no-changes`` fail on drift even though the refresh has
   already brought the outputs up to date. No API call.
-- ``create`` / ``update`` — build the outputs from the snapshot Check just took (no second
-  call: one GetConnection per resource per operation). Never creates or changes anything.
-- ``read``   — refresh and ``Connection.get``: GetConnection, returning current outputs and *no*
-  inputs, so the engine keeps the inputs the last ``pulumi up`` recorded: a refresh updates
-  what Pulumi knows, and the drift stays visible until a ``pulumi up`` accepts it. A connection
-  that no longer exists yields an empty id so the engine drops it from state. Any other error
-  raises: a throttle or an outage must never make a resource vanish from state.
+- ``create`` / ``update`` — outputs are the snapshot Check just took plus the inputs (no second
+  round of calls). Never creates or changes anything in AWS.
+- ``read``   — refresh and ``Connection.get``: looks the connection up by its ARN again, with the
+  same credentials (profile / role are echoed in the outputs for this), returning current
+  outputs and *no* inputs, so the engine keeps the inputs the last ``pulumi up`` recorded: a
+  refresh updates what Pulumi knows, and the drift stays visible until a ``pulumi up`` accepts
+  it. A connection that no longer exists yields an empty id so the engine drops it from state.
+  Any other error raises: a throttle or an outage must never make a resource vanish.
 - ``delete`` — no AWS call. The real connection is never created, changed or deleted here.
 
 The class is pickled by reference (dill) into each resource's ``__provider`` input, so it holds
 no client, credential or other state at pickling time; ``configure`` runs in the provider host
-and reads the profile there.
+and reads the stack's ``aws:region`` / ``aws:profile`` there.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pulumi.dynamic import (
@@ -40,13 +45,13 @@ from pulumi.dynamic import (
     ResourceProvider,
     UpdateResult,
 )
-from pulumi.output import Unknown
-from pulumi.runtime.rpc import UNKNOWN
 
 from .arn import parse_connection_arn
-from .aws import find_connection_by_arn
+from .aws import DEFAULT_SESSION_NAME, AssumeRole, describe_connection, find_connection_by_arn
 from .errors import CodestarConnectionsError, ConnectionNotFound
-from .model import OBSERVED_FIELDS, ConnectionRecord
+from .gate import status_gate
+from .inputs import Invalid, LookupSpec, is_unknown, normalized, parse_inputs
+from .model import OUTPUT_FIELDS, ConnectionDetails
 
 __all__ = ["ARN_PROPERTY", "OBSERVED_PROPERTY", "ConnectionProvider"]
 
@@ -55,75 +60,139 @@ OBSERVED_PROPERTY = "observed"
 
 
 class ConnectionProvider(ResourceProvider):
-    """Looks a CodeStar connection up by ARN; never writes to AWS."""
+    """Looks a CodeStar connection up by ARN or name; never writes to AWS."""
 
     # The pickled provider holds no secret (see the module docstring, and the test that
     # unpickles it), so it need not be encrypted in state unless a captured value is secret.
     serialize_as_secret_always = False
-    # Class-level default: the pickle carries no instance state; configure() sets it in the host.
+    # Class-level defaults: the pickle carries no instance state; configure() sets them.
     _profile: str | None = None
+    _region: str | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
         # Dynamic providers receive the whole stack config, namespaces kept.
-        profile = req.config.get("aws:profile")
+        profile, region = req.config.get("aws:profile"), req.config.get("aws:region")
         self._profile = str(profile) if profile else None
+        self._region = str(region) if region else None
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        arn = news.get(ARN_PROPERTY)
-        if _is_unknown(arn):
-            # Known only after another resource is created (preview): nothing to look up yet.
-            return CheckResult({ARN_PROPERTY: arn}, [])
+        given = normalized(news)
         try:
-            parsed = parse_connection_arn(arn)
-            record = find_connection_by_arn(parsed, profile=self._profile)
+            spec = parse_inputs(news, default_region=self._region or _default_region())
+        except Invalid as error:
+            return CheckResult(given, [CheckFailure(error.key, str(error))])
+        if spec is None:  # an input is known only after other resources exist (preview)
+            return CheckResult(given, [])
+        try:
+            details = self._describe(spec)
         except CodestarConnectionsError as error:
-            return CheckResult({ARN_PROPERTY: arn}, [CheckFailure(ARN_PROPERTY, str(error))])
-        return CheckResult(
-            {ARN_PROPERTY: record.connection_arn, OBSERVED_PROPERTY: record.observed()}, []
-        )
+            property_ = ARN_PROPERTY if spec.arn else "connectionName"
+            return CheckResult(given, [CheckFailure(property_, self._explain(error, spec, _olds))])
+        refused = status_gate(details, spec.require_status)
+        if refused:
+            return CheckResult(given, [CheckFailure("requireStatus", refused)])
+        return CheckResult({**given, OBSERVED_PROPERTY: details.to_outputs()}, [])
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        observed = news.get(OBSERVED_PROPERTY)
         arn = news.get(ARN_PROPERTY)
-        if _is_unknown(arn) or arn != olds.get(ARN_PROPERTY):
+        if is_unknown(arn) or observed is None:
+            # Still unknown (preview), or not looked up: the ARN may change.
             return DiffResult(changes=True, replaces=[ARN_PROPERTY])
-        observed = news.get(OBSERVED_PROPERTY) or {}
-        if any(observed.get(key) != olds.get(key) for key in OBSERVED_FIELDS):
+        if observed.get(ARN_PROPERTY) != olds.get(ARN_PROPERTY):
+            return DiffResult(changes=True, replaces=[ARN_PROPERTY])
+        if any(observed.get(key) != olds.get(key) for key in OUTPUT_FIELDS):
             return DiffResult(changes=True, replaces=[])
         # Outputs are current (e.g. just refreshed): let the engine compare inputs, which hold
         # what the last `pulumi up` saw; it reports the changed fields itself.
         return DiffResult(changes=None, replaces=[])
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        record = self._checked_record(props)
-        return CreateResult(record.connection_arn, record.to_outputs())
+        outputs = self._outputs(props)
+        return CreateResult(outputs[ARN_PROPERTY], outputs)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         # The SDK's default update returns no outputs, which would wipe them from state.
-        return UpdateResult(self._checked_record(news).to_outputs())
+        return UpdateResult(self._outputs(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        arn = parse_connection_arn(id_ or props.get(ARN_PROPERTY))
+        echoed = normalized(props)
+        spec = LookupSpec(
+            arn=arn,
+            name=None,
+            provider_type=None,
+            host_arn=None,
+            require_status=(),
+            region=arn.region,
+            service=arn.service,
+            profile=echoed.get("profile"),
+            role=_role_from(echoed),
+        )
         try:
-            record = find_connection_by_arn(
-                id_ or props.get(ARN_PROPERTY, ""), profile=self._profile
-            )
+            details = self._describe(spec)
         except ConnectionNotFound:
             return ReadResult("", {})
         # No inputs: the engine keeps those the last `pulumi up` recorded (see the docstring).
-        return ReadResult(record.connection_arn, record.to_outputs())
+        return ReadResult(details.connection.connection_arn, {**echoed, **details.to_outputs()})
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         # Deliberately empty: forgetting a looked-up connection must not touch the real one.
         return None
 
-    def _checked_record(self, inputs: dict[str, Any]) -> ConnectionRecord:
-        """The record Check observed; looked up again only if the snapshot is missing."""
+    def _describe(self, spec: LookupSpec) -> ConnectionDetails:
+        return describe_connection(
+            arn=spec.arn,
+            name=spec.name,
+            region=spec.region or "",
+            service=spec.service,
+            profile=spec.profile or self._profile,
+            role=spec.role,
+            provider_type=spec.provider_type,
+            host_arn=spec.host_arn,
+        )
+
+    def _explain(
+        self, error: CodestarConnectionsError, spec: LookupSpec, olds: dict[str, Any]
+    ) -> str:
+        """The error's message; for a name that vanished, whether it was renamed."""
+        pinned = olds.get(OBSERVED_PROPERTY, {}).get(ARN_PROPERTY)
+        if not isinstance(error, ConnectionNotFound) or spec.name is None or not pinned:
+            return str(error)
+        try:
+            now = find_connection_by_arn(
+                pinned, profile=spec.profile or self._profile, role=spec.role
+            )
+        except CodestarConnectionsError:
+            return f"{error} (the connection it resolved to before, {pinned}, is gone too)"
+        return (
+            f"{error}; the connection it resolved to before ({pinned}) is now named "
+            f"{now.connection_name!r}: update connection_name, or use connection_arn"
+        )
+
+    def _outputs(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """The inputs echoed, then everything Check observed (observed wins on shared keys)."""
         observed = inputs.get(OBSERVED_PROPERTY)
-        if isinstance(observed, dict) and all(key in observed for key in OBSERVED_FIELDS):
-            return ConnectionRecord.from_outputs({**observed, ARN_PROPERTY: inputs[ARN_PROPERTY]})
-        return find_connection_by_arn(inputs[ARN_PROPERTY], profile=self._profile)
+        if not isinstance(observed, dict):
+            raise CodestarConnectionsError(
+                "internal: Create/Update without the snapshot Check takes; run `pulumi up` again"
+            )
+        return {**normalized(inputs), **observed}
 
 
-def _is_unknown(value: object) -> bool:
-    """A value the engine will know only after other resources exist (during preview)."""
-    # The host deserializes with keep_unknowns, giving Unknown; the raw sentinel is the string.
-    return isinstance(value, Unknown) or value == UNKNOWN
+def _role_from(echoed: dict[str, Any]) -> AssumeRole | None:
+    role_arn = echoed.get("assumeRoleArn")
+    if not role_arn:
+        return None
+    return AssumeRole(
+        role_arn, echoed.get("externalId"), echoed.get("sessionName") or DEFAULT_SESSION_NAME
+    )
+
+
+@functools.cache
+def _default_region() -> str | None:
+    """AWS_REGION / AWS_DEFAULT_REGION / the profile's region, as botocore resolves it."""
+    import botocore.session
+
+    region = botocore.session.Session().get_config_variable("region")
+    return str(region) if region else None

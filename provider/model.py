@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "CONNECTION_FIELDS",
     "NO_HOST",
-    "OBSERVED_FIELDS",
+    "NO_HOST_DETAILS",
     "OUTPUT_FIELDS",
+    "ConnectionDetails",
     "ConnectionRecord",
+    "HostRecord",
     "camel_to_snake",
     "snake_to_camel",
 ]
@@ -29,18 +32,29 @@ _FIELDS: tuple[tuple[str, str, str], ...] = (
     ("ConnectionStatus", "connectionStatus", "connection_status"),
     ("HostArn", "hostArn", "host_arn"),
 )
-OUTPUT_FIELDS: tuple[str, ...] = tuple(key for _, key, _ in _FIELDS)
-# What Check records in the resource's inputs, so that a change of any of these in AWS shows
-# as a diff in a plain `pulumi preview` (see lifecycle.py for why inputs, not outputs).
-# Every output but the ARN itself, which is an input already.
-OBSERVED_FIELDS: tuple[str, ...] = OUTPUT_FIELDS[1:]
+# GetConnection's members as state keys; the CLI prints exactly these.
+CONNECTION_FIELDS: tuple[str, ...] = tuple(key for _, key, _ in _FIELDS)
+# Every output of the resource: the connection, its tags and host, and where it was read.
+# Check records all of them in the resource's inputs as ``observed``, so that a change of any
+# of them in AWS shows as a diff in a plain `pulumi preview` (see lifecycle.py for why).
+OUTPUT_FIELDS: tuple[str, ...] = (*CONNECTION_FIELDS, "tags", "host", "service", "region")
 # What state and stack outputs hold for hostArn when AWS omits it (cloud providers). Not null:
 # Pulumi drops null properties from state, and a missing property reads as *unknown* in every
 # later preview ("+ hostArn: [unknown]"), noise in exactly the drift checks this project is for.
 # The Python attribute still gives None (see resource.py). Terraform's data source does the same.
+# The ``host`` output is {} for the same reason (and stays {} in Python: see resource.py).
 NO_HOST = ""
-_CAMEL_TO_SNAKE = {key: attr for _, key, attr in _FIELDS}
-_SNAKE_TO_CAMEL = {attr: key for _, key, attr in _FIELDS}
+NO_HOST_DETAILS: dict[str, Any] = {}
+# State name → Python name, wherever they differ (one-word names are the same in both). The SDK
+# applies this to nested dict keys too (tags!), so it holds nothing a tag would plausibly use.
+_CAMEL_TO_SNAKE = {
+    **{key: attr for _, key, attr in _FIELDS},
+    "requireStatus": "require_status",
+    "assumeRoleArn": "assume_role_arn",
+    "externalId": "external_id",
+    "sessionName": "session_name",
+}
+_SNAKE_TO_CAMEL = {attr: key for key, attr in _CAMEL_TO_SNAKE.items()}
 
 
 def camel_to_snake(key: str) -> str:
@@ -90,14 +104,65 @@ class ConnectionRecord:
         outputs["hostArn"] = self.host_arn or NO_HOST
         return outputs
 
-    def observed(self) -> dict[str, str]:
-        """The snapshot Check stores in inputs (a subset of :meth:`to_outputs`)."""
-        outputs = self.to_outputs()
-        return {key: outputs[key] for key in OBSERVED_FIELDS}
+
+_VPC_FIELDS = (
+    ("VpcId", "vpcId"),
+    ("SubnetIds", "subnetIds"),
+    ("SecurityGroupIds", "securityGroupIds"),
+    ("TlsCertificate", "tlsCertificate"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HostRecord:
+    """The host behind a GitHub Enterprise Server / GitLab self-managed connection (GetHost)."""
+
+    name: str
+    status: str
+    provider_type: str
+    provider_endpoint: str
+    vpc_configuration: dict[str, Any] | None = None
 
     @classmethod
-    def from_outputs(cls, outputs: Mapping[str, Any]) -> ConnectionRecord:
-        """Inverse of :meth:`to_outputs`."""
-        values: dict[str, Any] = {attr: outputs.get(key) for _, key, attr in _FIELDS}
-        values["host_arn"] = values["host_arn"] or None
-        return cls(**values)
+    def from_api(cls, host: Mapping[str, Any]) -> HostRecord:
+        vpc = host.get("VpcConfiguration")
+        return cls(
+            name=host["Name"],
+            status=host["Status"],
+            provider_type=host["ProviderType"],
+            provider_endpoint=host["ProviderEndpoint"],
+            vpc_configuration=(
+                {key: vpc[member] for member, key in _VPC_FIELDS if member in vpc} if vpc else None
+            ),
+        )
+
+    def to_output(self) -> dict[str, Any]:
+        output: dict[str, Any] = {
+            "name": self.name,
+            "status": self.status,
+            "providerEndpoint": self.provider_endpoint,
+        }
+        if self.vpc_configuration:
+            output["vpcConfiguration"] = dict(self.vpc_configuration)
+        return output
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionDetails:
+    """Everything the resource reports: the connection, its tags, its host, where it lives."""
+
+    connection: ConnectionRecord
+    tags: dict[str, str]
+    host: HostRecord | None
+    service: str
+    region: str
+
+    def to_outputs(self) -> dict[str, Any]:
+        """State/output keys → values, with no null anywhere (see :data:`NO_HOST`)."""
+        return {
+            **self.connection.to_outputs(),
+            "tags": dict(self.tags),
+            "host": self.host.to_output() if self.host else dict(NO_HOST_DETAILS),
+            "service": self.service,
+            "region": self.region,
+        }

@@ -56,7 +56,7 @@ def run_program(monkeypatch: pytest.MonkeyPatch, config: dict[str, str]) -> dict
 
 
 @pulumi.runtime.test  # type: ignore[untyped-decorator]
-def test_program_exports_all_six_outputs_from_the_emulator(
+def test_program_exports_every_output_from_the_emulator(
     mocks: ProviderMocks, emulator: EmulatorClient, monkeypatch: pytest.MonkeyPatch
 ) -> Any:
     arn = emulator.create_connection("pipeline-source", provider_type="GitLab", status="PENDING")
@@ -71,6 +71,10 @@ def test_program_exports_all_six_outputs_from_the_emulator(
             "ownerAccountId": "123456789012",
             "connectionStatus": "PENDING",
             "hostArn": "",
+            "tags": {},
+            "host": {},
+            "service": "codestar-connections",
+            "region": "us-east-1",
         }
         assert mocks.registered == ["pulumi-python:dynamic/codestar:Connection"]
 
@@ -80,7 +84,7 @@ def test_program_exports_all_six_outputs_from_the_emulator(
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ({}, "stack config connectionArn is missing: set it with `pulumi config set connectionArn"),
+        ({}, "stack config names no connection: set connectionArn (`pulumi config set"),
         (
             {"connectionArn": "arn:aws:codestar-connections:us-east-1:123456789012:host/h-1"},
             "stack config connectionArn: 'arn:aws:codestar-connections:us-east-1:123456789012:"

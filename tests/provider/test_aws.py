@@ -31,13 +31,14 @@ def test_concurrent_lookups_share_one_client_per_service_and_region(
         records = list(pool.map(find_connection_by_arn, arns))
 
     assert [r.connection_name for r in records] == [f"c{i}" for i in range(16)]
+    default = (None, None)  # (profile, role)
     assert set(aws._clients) == {
-        ("codestar-connections", "us-east-1", None),
-        ("codestar-connections", "eu-west-1", None),
+        ("codestar-connections", "us-east-1", default),
+        ("codestar-connections", "eu-west-1", default),
     }
     assert (
         client_for("codestar-connections", "us-east-1")
-        is aws._clients[("codestar-connections", "us-east-1", None)]
+        is aws._clients[("codestar-connections", "us-east-1", default)]
     )
     clear_client_cache()
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from provider.model import OUTPUT_FIELDS, ConnectionRecord, camel_to_snake, snake_to_camel
+from provider.model import (
+    OUTPUT_FIELDS,
+    ConnectionDetails,
+    ConnectionRecord,
+    HostRecord,
+    camel_to_snake,
+    snake_to_camel,
+)
 
 GITHUB = {
     "ConnectionName": "github-main",
@@ -18,18 +25,39 @@ def test_record_from_api_without_host_has_host_arn_none() -> None:
 
     assert record.host_arn is None
     assert record.to_outputs()["hostArn"] == ""
-    assert ConnectionRecord.from_outputs(record.to_outputs()).host_arn is None
     assert record.to_api() == GITHUB
 
 
-def test_outputs_round_trip_and_observed_is_everything_but_the_arn() -> None:
-    record = ConnectionRecord.from_api(
-        {**GITHUB, "HostArn": "arn:aws:codestar-connections:us-east-1:123456789012:host/h-1"}
+def test_details_outputs_have_no_null_and_every_output_field() -> None:
+    host_arn = "arn:aws:codestar-connections:us-east-1:123456789012:host/h-1"
+    hosted = ConnectionRecord.from_api({**GITHUB, "HostArn": host_arn})
+    host = HostRecord.from_api(
+        {
+            "Name": "h",
+            "Status": "AVAILABLE",
+            "ProviderType": "GitHubEnterpriseServer",
+            "ProviderEndpoint": "https://ghes.example",
+            "VpcConfiguration": {"VpcId": "vpc-1", "SubnetIds": ["s-1"], "SecurityGroupIds": []},
+        }
     )
 
-    assert ConnectionRecord.from_outputs(record.to_outputs()) == record
-    assert set(record.observed()) == set(OUTPUT_FIELDS) - {"connectionArn"}
-    assert list(record.to_outputs()) == list(OUTPUT_FIELDS)
+    cloud = ConnectionDetails(
+        ConnectionRecord.from_api(GITHUB), {}, None, "codeconnections", "us-east-1"
+    )
+    enterprise = ConnectionDetails(
+        hosted, {"team": "ci"}, host, "codestar-connections", "us-east-1"
+    )
+
+    assert list(cloud.to_outputs()) == list(OUTPUT_FIELDS)
+    assert cloud.to_outputs()["host"] == {} and cloud.to_outputs()["hostArn"] == ""
+    assert None not in cloud.to_outputs().values()
+    assert enterprise.to_outputs()["host"] == {
+        "name": "h",
+        "status": "AVAILABLE",
+        "providerEndpoint": "https://ghes.example",
+        "vpcConfiguration": {"vpcId": "vpc-1", "subnetIds": ["s-1"], "securityGroupIds": []},
+    }
+    assert enterprise.to_outputs()["tags"] == {"team": "ci"}
 
 
 def test_name_translation_is_symmetric_and_leaves_other_keys_alone() -> None:
