@@ -18,6 +18,8 @@ from typing import NoReturn
 
 import pytest
 
+from devkit.sandbox import offline_env
+
 __all__ = ["REPO_ROOT", "PulumiCLI", "pulumi_cli", "pulumi_env"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -104,24 +106,5 @@ def pulumi_cli() -> PulumiCLI:
 
 @pytest.fixture
 def pulumi_env(tmp_path: Path, pulumi_cli: PulumiCLI) -> dict[str, str]:
-    """A hermetic, offline environment for one test."""
-    home = tmp_path / "pulumi-home"
-    state = tmp_path / "pulumi-state"
-    home.mkdir()
-    state.mkdir()
-    # Inherited PULUMI_* settings (a logged-in backend, an access token, debug attach ports, a
-    # default org, ...) would make the tests depend on the developer's machine.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PULUMI_")}
-    env.update(
-        {
-            "PULUMI_HOME": str(home),
-            "PULUMI_BACKEND_URL": state.as_uri(),
-            "PULUMI_CONFIG_PASSPHRASE": "test",
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-            "PATH": f"{pulumi_cli.bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-        }
-    )
-    # Any PYTHONPATH of the test runner must not leak into programs or providers.
-    env.pop("PYTHONPATH", None)
-    return env
+    """A hermetic, offline environment for one test (the demo uses the same one)."""
+    return offline_env(tmp_path, pulumi_cli.bin_dir)
