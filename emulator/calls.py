@@ -21,6 +21,8 @@ class Call:
     arn: str | None = None
     region: str | None = None
     account: str | None = None
+    access_key_id: str | None = None
+    """As CloudTrail records it: which credentials signed (never the secret)."""
     http_status: int | None = None
     """None when the connection was reset without a response."""
     error_code: str | None = None
@@ -32,6 +34,7 @@ class Call:
             "Arn": self.arn,
             "Region": self.region,
             "Account": self.account,
+            "AccessKeyId": self.access_key_id,
             "UserAgent": self.user_agent,
             "Time": self.time,
             "HttpStatus": self.http_status,

@@ -131,6 +131,7 @@ class AwsProtocol:
             )
         # moto's convention: a 12-digit access key id stands for the account it is used in.
         key = credential["key"]
+        call.access_key_id = key
         call.account = key if _ACCOUNT_KEY.fullmatch(key) else self._account
         call.region = credential["region"]
         return call.account, call.region

@@ -337,6 +337,7 @@ def test_calls_record_the_fixture_deletion(emulator: EmulatorClient) -> None:
 
     [call] = emulator.calls("DeleteConnection")
     assert (call["Arn"], call["Region"], call["Account"]) == (arn, "eu-west-1", "777788889999")
+    assert call["AccessKeyId"] == "777788889999"  # the signing key id, as CloudTrail has it
     assert FIXTURE_USER_AGENT in call["UserAgent"]
     assert call["HttpStatus"] == 200
 
