@@ -127,17 +127,18 @@ def _session(profile: str | None, role: AssumeRole | None) -> botocore.session.S
         return session
     session = botocore.session.Session(profile=profile)
     if role is not None:
-        base = session.get_credentials()
+        # The base credentials come from a session of their own: asking this one would cache
+        # them in it, and its clients would then never use the role's.
+        base = botocore.session.Session(profile=profile)
         extra = {"RoleSessionName": role.session_name}
         if role.external_id:
             extra["ExternalId"] = role.external_id
         fetcher = AssumeRoleCredentialFetcher(
             # STS in the session's region (or us-east-1): regional STS endpoints need one.
             client_creator=functools.partial(
-                botocore.session.Session(profile=profile).create_client,
-                region_name=session.get_config_variable("region") or "us-east-1",
+                base.create_client, region_name=base.get_config_variable("region") or "us-east-1"
             ),
-            source_credentials=base,
+            source_credentials=base.get_credentials(),
             role_arn=role.role_arn,
             extra_args=extra,
         )

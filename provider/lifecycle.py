@@ -47,7 +47,7 @@ from pulumi.dynamic import (
 )
 
 from .arn import parse_connection_arn
-from .aws import DEFAULT_SESSION_NAME, AssumeRole, describe_connection, find_connection_by_arn
+from .aws import DEFAULT_SESSION_NAME, AssumeRole, describe_connection
 from .errors import CodestarConnectionsError, ConnectionNotFound
 from .gate import status_gate
 from .inputs import Invalid, LookupSpec, is_unknown, normalized, parse_inputs
@@ -155,20 +155,12 @@ class ConnectionProvider(ResourceProvider):
     def _explain(
         self, error: CodestarConnectionsError, spec: LookupSpec, olds: dict[str, Any]
     ) -> str:
-        """The error's message; for a name that vanished, whether it was renamed."""
-        pinned = olds.get(OBSERVED_PROPERTY, {}).get(ARN_PROPERTY)
+        """The error's message; for a name that no longer resolves, what it resolved to."""
+        pinned = (olds.get(OBSERVED_PROPERTY) or {}).get(ARN_PROPERTY)
         if not isinstance(error, ConnectionNotFound) or spec.name is None or not pinned:
             return str(error)
-        try:
-            now = find_connection_by_arn(
-                pinned, profile=spec.profile or self._profile, role=spec.role
-            )
-        except CodestarConnectionsError:
-            return f"{error} (the connection it resolved to before, {pinned}, is gone too)"
-        return (
-            f"{error}; the connection it resolved to before ({pinned}) is now named "
-            f"{now.connection_name!r}: update connection_name, or use connection_arn"
-        )
+        # AWS has no rename: a name that stopped resolving means the connection was deleted.
+        return f"{error} (at the last `pulumi up` it resolved to {pinned})"
 
     def _outputs(self, inputs: dict[str, Any]) -> dict[str, Any]:
         """The inputs echoed, then everything Check observed (observed wins on shared keys)."""
