@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import runpy
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from provider.lifecycle import ConnectionProvider
 
 PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
 PROJECT = "codestar-connections"
+ARN_OK = "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc"
 
 
 class ProviderMocks(pulumi.runtime.Mocks):
@@ -125,3 +127,60 @@ def test_host_arn_attribute_is_none_for_cloud_providers_and_the_arn_for_hosts(
         assert values == [None, host_arn, "GitLabSelfManaged"]
 
     return pulumi.Output.all(cloud.host_arn, hosted.host_arn, hosted.provider_type).apply(check)
+
+
+def run_with_connections(monkeypatch: pytest.MonkeyPatch, entries: object) -> dict[str, Any]:
+    return run_program(monkeypatch, {"connections": json.dumps(entries)})
+
+
+@pulumi.runtime.test  # type: ignore[untyped-decorator]
+def test_connections_list_exports_each_entry_and_a_status_summary(
+    mocks: ProviderMocks, emulator: EmulatorClient, monkeypatch: pytest.MonkeyPatch
+) -> Any:
+    github = emulator.create_connection("github-main")
+    gitlab = emulator.create_connection("gitlab-main", provider_type="GitLab", status="PENDING")
+
+    exports = run_with_connections(
+        monkeypatch,
+        [
+            {"key": "source", "arn": github, "requireStatus": "AVAILABLE"},
+            {"name": "gitlab-main", "providerType": "GitLab", "region": "us-east-1"},
+        ],
+    )
+
+    def check(values: list[Any]) -> None:
+        resolved = dict(zip(exports, values, strict=True))
+        assert set(resolved) == {"source", "gitlab-main", "connectionStatuses"}
+        assert resolved["connectionStatuses"] == {"source": "AVAILABLE", "gitlab-main": "PENDING"}
+        assert resolved["source"]["connectionArn"] == github
+        assert resolved["gitlab-main"]["connectionArn"] == gitlab
+        assert resolved["gitlab-main"]["hostArn"] == ""
+
+    return pulumi.Output.all(*exports.values()).apply(check)
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ("not-a-list", "stack config connections must be a list of objects"),
+        (["x"], "stack config connections[0] must be an object with arn or name"),
+        ([{"name": "a", "colour": "blue"}], "connections[0] has unknown key(s) colour"),
+        ([{"arn": "arn:aws:s3:::b"}], "stack config connections[0].arn: 'arn:aws:s3:::b' is a s3"),
+        ([{"name": "a", "arn": ARN_OK}], "connections[0].name: give connection_arn or"),
+        ([{"name": "a", "requireStatus": "OK"}], "connections[0].requireStatus: require_status"),
+        ([{"name": "a"}, {"name": "a"}], "connections[1]: key 'a' is used twice"),
+    ],
+)
+def test_bad_connections_entries_stop_the_program_naming_the_entry(
+    mocks: ProviderMocks,
+    emulator: EmulatorClient,
+    monkeypatch: pytest.MonkeyPatch,
+    entries: object,
+    message: str,
+) -> None:
+    with pytest.raises(pulumi.RunError) as raised:
+        run_with_connections(monkeypatch, entries)
+
+    assert message in str(raised.value)
+    assert mocks.registered == []
+    assert emulator.calls() == []
