@@ -49,10 +49,13 @@ from .errors import (
 from .model import ConnectionDetails, ConnectionRecord, HostRecord
 
 __all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_READ_TIMEOUT",
     "DEFAULT_SESSION_NAME",
     "AssumeRole",
     "clear_client_cache",
     "client_for",
+    "configure_clients",
     "describe_connection",
     "find_connection_by_arn",
     "find_connection_by_name",
@@ -64,16 +67,38 @@ __all__ = [
 # ListConnections' largest page: fewer round trips per listing.
 _PAGE_SIZE = 100
 
-# Standard retry mode: exponential backoff with jitter on throttling, 5xx and connection
-# errors; AWS_MAX_ATTEMPTS and the shared config file still set the number of attempts.
-# Timeouts are short enough that a dead endpoint fails a preview in seconds, not minutes.
-_CLIENT_CONFIG = Config(
-    retries={"mode": "standard"},
-    connect_timeout=5,
-    read_timeout=20,
-    user_agent_extra=USER_AGENT,
-    tcp_keepalive=True,
-)
+# Timeouts short enough that a dead endpoint fails a preview in seconds, not minutes.
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 20.0
+
+
+def _client_config(
+    max_attempts: int | None = None,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
+) -> Config:
+    # Standard retry mode: exponential backoff with jitter on throttling, 5xx and connection
+    # errors. Without max_attempts here, AWS_MAX_ATTEMPTS and the shared config file's
+    # max_attempts still decide (botocore reads them when the client is made).
+    return Config(
+        retries=(
+            {"mode": "standard"}
+            if max_attempts is None
+            else {"mode": "standard", "total_max_attempts": max_attempts}
+        ),
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        user_agent_extra=USER_AGENT,
+        tcp_keepalive=True,
+    )
+
+
+class _Settings:
+    """The botocore Config new clients get (replaced by :func:`configure_clients`)."""
+
+    config = _client_config()
+
+
 _CONSOLE_HINT = "Developer Tools > Settings > Connections in the AWS console"
 
 
@@ -111,7 +136,7 @@ def client_for(
         cached = _clients.get(key)
         if cached is None:
             session = _session(profile, role)
-            cached = session.create_client(service, region_name=region, config=_CLIENT_CONFIG)
+            cached = session.create_client(service, region_name=region, config=_Settings.config)
             _clients[key] = cached
     return cached
 
@@ -163,6 +188,27 @@ class _FixedProvider(CredentialProvider):
 
     def load(self) -> Credentials:
         return self._credentials
+
+
+def configure_clients(
+    *,
+    max_attempts: int | None = None,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+) -> None:
+    """Set attempts and timeouts for clients made from now on (drops the cached ones).
+
+    The provider calls this from ``configure`` with stack config ``codestar:maxAttempts``,
+    ``codestar:connectTimeout`` and ``codestar:readTimeout``; None keeps the default.
+    """
+    config = _client_config(
+        max_attempts,
+        DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout,
+        DEFAULT_READ_TIMEOUT if read_timeout is None else read_timeout,
+    )
+    with _lock:
+        _Settings.config = config
+        _clients.clear()
 
 
 def clear_client_cache() -> None:

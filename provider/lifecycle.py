@@ -47,7 +47,7 @@ from pulumi.dynamic import (
 )
 
 from .arn import parse_connection_arn
-from .aws import DEFAULT_SESSION_NAME, AssumeRole, describe_connection
+from .aws import DEFAULT_SESSION_NAME, AssumeRole, configure_clients, describe_connection
 from .errors import CodestarConnectionsError, ConnectionNotFound
 from .gate import status_gate
 from .inputs import Invalid, LookupSpec, is_unknown, normalized, parse_inputs
@@ -74,6 +74,11 @@ class ConnectionProvider(ResourceProvider):
         profile, region = req.config.get("aws:profile"), req.config.get("aws:region")
         self._profile = str(profile) if profile else None
         self._region = str(region) if region else None
+        configure_clients(
+            max_attempts=_attempts(req.config.get("codestar:maxAttempts")),
+            connect_timeout=_number(req.config.get("codestar:connectTimeout"), float),
+            read_timeout=_number(req.config.get("codestar:readTimeout"), float),
+        )
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         given = normalized(news)
@@ -179,6 +184,26 @@ def _role_from(echoed: dict[str, Any]) -> AssumeRole | None:
     return AssumeRole(
         role_arn, echoed.get("externalId"), echoed.get("sessionName") or DEFAULT_SESSION_NAME
     )
+
+
+def _number(value: object, kind: type[int] | type[float]) -> float | None:
+    """A positive number from stack config (values arrive as strings), or None when unset."""
+    if value in (None, ""):
+        return None
+    try:
+        number = kind(str(value))
+    except (TypeError, ValueError):
+        raise CodestarConnectionsError(
+            f"stack config codestar:* must be a number, got {value!r}"
+        ) from None
+    if number <= 0:
+        raise CodestarConnectionsError(f"stack config codestar:* must be positive, got {value!r}")
+    return number
+
+
+def _attempts(value: object) -> int | None:
+    number = _number(value, int)
+    return None if number is None else int(number)
 
 
 @functools.cache

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,3 +38,20 @@ def host(emulator_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iter
     running = DynamicHost(host_env(emulator_server.url, tmp_path_factory.mktemp("aws")))
     yield running
     running.close()
+
+
+HostFactory = Callable[..., DynamicHost]
+
+
+@pytest.fixture
+def host_factory(emulator_server: Any, tmp_path: Path) -> Iterator[HostFactory]:
+    """Start hosts with extra env / stack config; all are stopped after the test."""
+    started: list[DynamicHost] = []
+
+    def start(config: dict[str, str] | None = None, **env: str) -> DynamicHost:
+        started.append(DynamicHost(host_env(emulator_server.url, tmp_path, **env), config))
+        return started[-1]
+
+    yield start
+    for running in started:
+        running.close()

@@ -12,7 +12,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from emulator.client import EmulatorClient
 from tests.support.dynamic_host import DynamicHost
 
-from .conftest import host_env
+from .conftest import HostFactory, host_env
 
 DIFF_UNKNOWN = provider_pb2.DiffResponse.DIFF_UNKNOWN
 DIFF_SOME = provider_pb2.DiffResponse.DIFF_SOME
@@ -426,3 +426,24 @@ def test_profile_from_stack_config_supplies_the_credentials(
 
     assert failures == []
     assert len(provider_calls(emulator, "GetConnection")) == 1
+
+
+@pytest.mark.parametrize(
+    ("config", "env_attempts", "calls"),
+    [({}, "2", 2), ({"codestar:maxAttempts": "4"}, "2", 4), ({}, "1", 1)],
+)
+def test_attempts_come_from_aws_max_attempts_or_the_provider_option(
+    host_factory: HostFactory,
+    emulator: EmulatorClient,
+    config: dict[str, str],
+    env_attempts: str,
+    calls: int,
+) -> None:
+    arn = emulator.create_connection("throttled")
+    emulator.add_fault("GetConnection", error_code="ThrottlingException", count=-1)
+    host = host_factory(config, AWS_MAX_ATTEMPTS=env_attempts)
+
+    _, failures = host.check({"connectionArn": arn})
+
+    assert f"failed after {calls} attempt(s) (ThrottlingException" in failures[0][1]
+    assert len(provider_calls(emulator, "GetConnection")) == calls
