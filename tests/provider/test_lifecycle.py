@@ -12,11 +12,13 @@ from pulumi.runtime.rpc import UNKNOWN
 from emulator.client import EmulatorClient
 from tests.support.dynamic_host import DynamicHost
 
-from .conftest import HostFactory, host_env
+from .conftest import HostFactory
 
 DIFF_UNKNOWN = provider_pb2.DiffResponse.DIFF_UNKNOWN
 DIFF_SOME = provider_pb2.DiffResponse.DIFF_SOME
 MUTATING = ("Create", "Delete", "Update", "Tag", "Untag")
+# A well-formed ARN of a connection nobody created: for failures that come before any answer.
+UNSEEN = {"connectionArn": "arn:aws:codestar-connections:us-east-1:123456789012:connection/x"}
 
 
 def provider_calls(emulator: EmulatorClient, operation: str | None = None) -> list[dict[str, Any]]:
@@ -361,71 +363,54 @@ def test_aws_errors_become_check_failures_that_say_what_to_do(
     assert arn in failures[0][1]
 
 
-def test_unreachable_endpoint_fails_check_with_a_clear_message(
-    tmp_path: Any, emulator: EmulatorClient
-) -> None:
-    arn = "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc"
+def test_unreachable_endpoint_fails_check_with_a_clear_message(host_factory: HostFactory) -> None:
     # Port 9 (discard) on loopback: nothing listens, the connection is refused at once.
-    host = DynamicHost(host_env("http://127.0.0.1:9", tmp_path, AWS_MAX_ATTEMPTS="1"))
-    try:
-        _, failures = host.check({"connectionArn": arn})
-    finally:
-        host.close()
+    host = host_factory(AWS_ENDPOINT_URL="http://127.0.0.1:9", AWS_MAX_ATTEMPTS="1")
+
+    _, failures = host.check(UNSEEN)
 
     assert len(failures) == 1
     assert "could not reach the codestar-connections endpoint in us-east-1" in failures[0][1]
 
 
-def test_missing_credentials_fail_check_with_a_clear_message(
-    tmp_path: Any, emulator_server: Any
-) -> None:
-    env = host_env(emulator_server.url, tmp_path)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        env[name] = ""
-    host = DynamicHost(env)
-    try:
-        _, failures = host.check(
-            {"connectionArn": "arn:aws:codestar-connections:us-east-1:123456789012:connection/x"}
-        )
-    finally:
-        host.close()
+def test_missing_credentials_fail_check_with_a_clear_message(host_factory: HostFactory) -> None:
+    host = host_factory(AWS_ACCESS_KEY_ID="", AWS_SECRET_ACCESS_KEY="", AWS_SESSION_TOKEN="")
+
+    _, failures = host.check(UNSEEN)
 
     assert len(failures) == 1
     assert "no usable AWS credentials" in failures[0][1]
 
 
-def test_profile_comes_from_stack_config(tmp_path: Any, emulator_server: Any) -> None:
-    host = DynamicHost(host_env(emulator_server.url, tmp_path), config={"aws:profile": "nope"})
-    try:
-        _, failures = host.check(
-            {"connectionArn": "arn:aws:codestar-connections:us-east-1:123456789012:connection/x"}
-        )
-    finally:
-        host.close()
+def test_profile_comes_from_stack_config(host_factory: HostFactory) -> None:
+    host = host_factory({"aws:profile": "nope"})
+
+    _, failures = host.check(UNSEEN)
 
     assert len(failures) == 1
     assert "AWS profile 'nope' not found" in failures[0][1]
 
 
 def test_profile_from_stack_config_supplies_the_credentials(
-    tmp_path: Any, emulator_server: Any, emulator: EmulatorClient
+    tmp_path: Any, host_factory: HostFactory, emulator: EmulatorClient
 ) -> None:
     arn = emulator.create_connection("profiled")
     credentials = tmp_path / "credentials"
     credentials.write_text(
         "[pipeline]\naws_access_key_id = AKIAPROFILE\naws_secret_access_key = x\n"
     )
-    env = host_env(emulator_server.url, tmp_path, AWS_SHARED_CREDENTIALS_FILE=str(credentials))
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-        env[name] = ""
-    host = DynamicHost(env, config={"aws:profile": "pipeline"})
-    try:
-        _, failures = host.check({"connectionArn": arn})
-    finally:
-        host.close()
+    host = host_factory(
+        {"aws:profile": "pipeline"},
+        AWS_SHARED_CREDENTIALS_FILE=str(credentials),
+        AWS_ACCESS_KEY_ID="",
+        AWS_SECRET_ACCESS_KEY="",
+        AWS_SESSION_TOKEN="",
+    )
+
+    _, failures = host.check({"connectionArn": arn})
 
     assert failures == []
-    assert len(provider_calls(emulator, "GetConnection")) == 1
+    assert [c["AccessKeyId"] for c in provider_calls(emulator, "GetConnection")] == ["AKIAPROFILE"]
 
 
 @pytest.mark.parametrize(
