@@ -14,7 +14,7 @@ from pulumi.runtime.proto import provider_pb2
 from emulator.client import EmulatorClient
 from tests.support.dynamic_host import DynamicHost
 
-from .conftest import PLANTED, host_env
+from .conftest import PLANTED, HostFactory
 
 DIFF_SOME = provider_pb2.DiffResponse.DIFF_SOME
 DIFF_UNKNOWN = provider_pb2.DiffResponse.DIFF_UNKNOWN
@@ -26,19 +26,15 @@ def provider_calls(emulator: EmulatorClient, operation: str | None = None) -> li
 
 
 @pytest.fixture
-def host(emulator_server: Any, tmp_path: Any) -> Iterator[DynamicHost]:
+def host(host_factory: HostFactory) -> DynamicHost:
     """A fresh host per test: its shared listings must not outlive the emulator's reset."""
-    running = DynamicHost(host_env(emulator_server.url, tmp_path))
-    yield running
-    running.close()
+    return host_factory()
 
 
 @pytest.fixture
-def later_host(emulator_server: Any, tmp_path: Any) -> Iterator[DynamicHost]:
+def later_host(host_factory: HostFactory) -> DynamicHost:
     """The provider host of a later `pulumi` command (each command starts its own)."""
-    running = DynamicHost(host_env(emulator_server.url, tmp_path))
-    yield running
-    running.close()
+    return host_factory()
 
 
 def make_host(emulator: EmulatorClient) -> tuple[str, str]:
@@ -111,14 +107,12 @@ def test_ambiguous_name_fails_naming_every_arn(host: DynamicHost, emulator: Emul
 
 
 def test_name_lookup_uses_the_region_from_stack_config(
-    tmp_path: Any, emulator_server: Any, emulator: EmulatorClient
+    host_factory: HostFactory, emulator: EmulatorClient
 ) -> None:
     arn = emulator.create_connection("dublin", region="eu-west-1")
-    host = DynamicHost(host_env(emulator_server.url, tmp_path), config={"aws:region": "eu-west-1"})
-    try:
-        inputs, failures = host.check({"connectionName": "dublin"})
-    finally:
-        host.close()
+    host = host_factory({"aws:region": "eu-west-1"})
+
+    inputs, failures = host.check({"connectionName": "dublin"})
 
     assert failures == []
     assert inputs["observed"]["connectionArn"] == arn
@@ -289,12 +283,11 @@ def moto_sts() -> Iterator[str]:
 
 
 def test_assume_role_reads_with_temporary_credentials_that_are_never_stored(
-    tmp_path: Any, emulator_server: Any, emulator: EmulatorClient, moto_sts: str
+    host_factory: HostFactory, emulator: EmulatorClient, moto_sts: str
 ) -> None:
     arn = emulator.create_connection("shared-tools")
     role = "arn:aws:iam::210987654321:role/codestar-reader"
-    env = host_env(emulator_server.url, tmp_path, AWS_ENDPOINT_URL_STS=moto_sts)
-    host = DynamicHost(env)
+    host = host_factory(AWS_ENDPOINT_URL_STS=moto_sts)
     try:
         inputs, failures = host.check(
             {"connectionArn": arn, "assumeRoleArn": role, "externalId": "tools-ci"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import os
-from typing import Any
 
 import dill
 import pytest
@@ -14,7 +13,7 @@ from emulator.client import EmulatorClient
 from provider.lifecycle import ConnectionProvider
 from tests.support.dynamic_host import DynamicHost
 
-from .conftest import PLANTED
+from .conftest import PLANTED, HostFactory
 
 
 def test_pickled_provider_is_a_reference_without_state(
@@ -49,10 +48,8 @@ def test_pickle_does_not_depend_on_configuration_in_the_host(
     assert serialize_provider(ConnectionProvider()) == host.serialized_provider
 
 
-def test_provider_host_logs_carry_no_credentials(tmp_path: Any, emulator_server: Any) -> None:
-    from .conftest import host_env
-
-    host = DynamicHost(host_env(emulator_server.url, tmp_path, AWS_MAX_ATTEMPTS="1"))
+def test_provider_host_logs_carry_no_credentials(host_factory: HostFactory) -> None:
+    host = host_factory(AWS_MAX_ATTEMPTS="1")
     try:
         host.check(
             {"connectionArn": "arn:aws:codestar-connections:us-east-1:123456789012:connection/x"}
