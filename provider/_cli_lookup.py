@@ -1,0 +1,179 @@
+"""What a command looks up (an ARN or a name) and the calls into provider.aws that do it.
+
+Every AWS call of the CLI goes through here to provider.aws, the module the Pulumi provider
+uses too: same clients, retries, error messages and record mapping.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ._cli_debug import DebugLog
+from ._cli_env import RegionChoice, resolve_region
+from ._cli_exit import UsageError
+from .arn import ConnectionArn, parse_connection_arn
+from .model import ConnectionRecord
+
+__all__ = [
+    "CONNECTION_STATUSES",
+    "AwsOptions",
+    "Target",
+    "get_by_arn",
+    "list_all",
+    "look_up",
+    "parse_statuses",
+    "provider_type_option",
+    "target_from",
+]
+
+# GetConnection's ConnectionStatus values. `wait --status AVAILABEL` would otherwise poll
+# until the timeout for a status that cannot happen, so unknown values are usage errors.
+CONNECTION_STATUSES = ("PENDING", "AVAILABLE", "ERROR")
+# ProviderType values of both APIs (codeconnections has more). Matched case-insensitively so
+# `--provider-type github` works; anything else goes to AWS as given, and AWS decides.
+_PROVIDER_TYPES = (
+    "AzureDevOps",
+    "Bitbucket",
+    "GitHub",
+    "GitHubEnterpriseCloudDataResidency",
+    "GitHubEnterpriseServer",
+    "GitLab",
+    "GitLabSelfManaged",
+)
+
+
+class AwsOptions:
+    """The global options every lookup needs; the region is resolved on first use only."""
+
+    def __init__(
+        self,
+        *,
+        profile: str | None,
+        region_flag: str | None,
+        service: str,
+        debug: DebugLog | None,
+    ) -> None:
+        self.profile = profile
+        self.service = service
+        self.debug = debug
+        self._region_flag = region_flag
+        self._region: RegionChoice | None = None
+
+    def region(self) -> str:
+        if self._region is None:
+            self._region = resolve_region(self._region_flag, profile=self.profile)
+            if self.debug:
+                self.debug.line(f"region {self._region.region} (from {self._region.source})")
+        return self._region.region
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One connection, named by its ARN or by its name (plus optional narrowing filters)."""
+
+    arn: ConnectionArn | None = None
+    name: str | None = None
+    provider_type: str | None = None
+    host_arn: str | None = None
+
+
+def target_from(
+    arn: str | None, *, name: str | None, provider_type: str | None, host_arn: str | None
+) -> Target:
+    """Validate ``ARN | --name NAME [--provider-type T] [--host-arn H]``."""
+    if arn is not None and name is not None:
+        raise UsageError("give a connection ARN or --name, not both")
+    if arn is None and name is None:
+        raise UsageError("give a connection ARN or --name NAME")
+    if arn is not None:
+        if provider_type is not None or host_arn is not None:
+            raise UsageError("--provider-type and --host-arn narrow a --name lookup; not an ARN")
+        return Target(arn=parse_connection_arn(arn, field="ARN"))
+    assert name is not None
+    if not name.strip():
+        raise UsageError("--name: the connection name is empty")
+    return Target(
+        name=name,
+        provider_type=provider_type_option(provider_type),
+        host_arn=_host_arn_option(host_arn),
+    )
+
+
+def provider_type_option(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageError("--provider-type: the value is empty")
+    known = {known.lower(): known for known in _PROVIDER_TYPES}
+    return known.get(value.lower(), value)
+
+
+def _host_arn_option(value: str | None) -> str | None:
+    if value is not None and not value.startswith("arn:"):
+        raise UsageError(f"--host-arn: {value!r} is not an ARN (arn:aws:codestar-connections:…)")
+    return value
+
+
+def parse_statuses(values: Iterable[str]) -> frozenset[str]:
+    """``--status A --status B,C`` → {A, B, C}; case-insensitive; unknown values refused."""
+    statuses: set[str] = set()
+    for value in values:
+        for part in value.split(","):
+            status = part.strip().upper()
+            if status not in CONNECTION_STATUSES:
+                raise UsageError(
+                    f"--status: {part.strip()!r} is not a connection status "
+                    f"(one of {', '.join(CONNECTION_STATUSES)})"
+                )
+            statuses.add(status)
+    if not statuses:
+        raise UsageError(f"--status: give one of {', '.join(CONNECTION_STATUSES)}")
+    return frozenset(statuses)
+
+
+def get_by_arn(arn: ConnectionArn, options: AwsOptions) -> ConnectionRecord:
+    """GetConnection in the ARN's own service and region (``--region`` does not apply)."""
+    from .aws import find_connection_by_arn
+
+    if options.debug:
+        options.debug.instrument(arn.service, arn.region, profile=options.profile)
+    return find_connection_by_arn(arn, profile=options.profile)
+
+
+def look_up(target: Target, options: AwsOptions) -> ConnectionRecord:
+    if target.arn is not None:
+        return get_by_arn(target.arn, options)
+    assert target.name is not None
+    from .aws import find_connection_by_name
+
+    region = options.region()
+    if options.debug:
+        options.debug.instrument(options.service, region, profile=options.profile)
+    return find_connection_by_name(
+        target.name,
+        region=region,
+        service=options.service,
+        profile=options.profile,
+        provider_type=target.provider_type,
+        host_arn=target.host_arn,
+    )
+
+
+def list_all(
+    options: AwsOptions, *, provider_type: str | None, host_arn: str | None
+) -> list[ConnectionRecord]:
+    from .aws import list_connections
+
+    provider_type = provider_type_option(provider_type)
+    host_arn = _host_arn_option(host_arn)
+    region = options.region()
+    if options.debug:
+        options.debug.instrument(options.service, region, profile=options.profile)
+    return list_connections(
+        region=region,
+        service=options.service,
+        profile=options.profile,
+        provider_type=provider_type,
+        host_arn=host_arn,
+    )

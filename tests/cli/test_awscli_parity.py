@@ -1,0 +1,89 @@
+"""``get --output json`` prints what ``aws codestar-connections get-connection`` prints.
+
+The AWS CLI (v1, from PyPI) lives in its own virtualenv under the user's cache directory: it
+pins its own botocore, which may not be ours, so it never goes into .venv. The fixture builds
+that virtualenv on first use (about half a minute) and reuses it afterwards.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from emulator.client import EmulatorClient
+from tests.cli.conftest import Cli, concurrently
+
+AWSCLI_REQUIREMENT = "awscli==1.46.2"
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "codestar-pulumi" / "awscli-venv"
+
+
+@pytest.fixture(scope="session")
+def aws_cli() -> Path:
+    """The ``aws`` executable of the cached AWS CLI virtualenv, built if missing or stale."""
+    venv = _cache_dir()
+    executable = venv / "bin" / "aws"
+    # Written last: a half-built virtualenv (an interrupted run) has none and is rebuilt.
+    marker = venv / ".installed"
+    if executable.exists() and marker.exists() and marker.read_text() == AWSCLI_REQUIREMENT:
+        return executable
+    shutil.rmtree(venv, ignore_errors=True)
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    # The interpreter .venv was made from: a virtualenv made from inside another one is fine,
+    # but it should not depend on .venv existing.
+    base_python = getattr(sys, "_base_executable", sys.executable)
+    _step([base_python, "-m", "venv", str(venv)])
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
+    _step([*pip, "install", "--quiet", AWSCLI_REQUIREMENT])
+    marker.write_text(AWSCLI_REQUIREMENT)
+    return executable
+
+
+def _step(command: list[str]) -> None:
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    if done.returncode != 0:
+        pytest.fail(
+            f"setting up the AWS CLI failed: {' '.join(command)} exited {done.returncode}\n"
+            f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
+
+
+def test_get_json_is_byte_for_byte_the_aws_clis(
+    cli: Cli, emulator: EmulatorClient, aws_cli: Path
+) -> None:
+    boto = emulator.boto3_client()
+    host_arn = boto.create_host(
+        Name="ghes", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://g.example"
+    )["HostArn"]
+    arns = [
+        emulator.create_connection("cloud", status="PENDING"),
+        emulator.create_connection("hosted", host_arn=host_arn),
+        emulator.create_connection("new-api", service="codeconnections", region="eu-west-1"),
+    ]
+
+    def aws(arn: str) -> subprocess.CompletedProcess[str]:
+        # The AWS CLI takes the region from its configuration, not from the ARN.
+        _, _, service, region, _ = arn.split(":", 4)
+        command = [str(aws_cli), service, "get-connection", "--connection-arn", arn]
+        command += ["--region", region]
+        return subprocess.run(
+            [*command, "--output", "json"], env=cli.env, capture_output=True, text=True, check=False
+        )
+
+    # Both CLIs start slowly (botocore); run the six invocations side by side.
+    theirs = concurrently(*(functools.partial(aws, arn) for arn in arns))
+    ours = concurrently(*(functools.partial(cli, "get", arn, "--output", "json") for arn in arns))
+
+    for arn, aws_result, our_result in zip(arns, theirs, ours, strict=True):
+        assert aws_result.returncode == 0, aws_result.stderr
+        assert our_result.exit_code == 0, our_result
+        assert our_result.stdout == aws_result.stdout, arn
