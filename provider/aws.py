@@ -1,51 +1,29 @@
-"""The only module that talks to AWS: clients, lookups, and AWS errors turned into ours.
+"""The AWS layer's entry point: every lookup the provider and the CLI make goes through here.
 
-Clients come from botocore directly (boto3 adds nothing we use and costs start-up time). They
-honour everything botocore reads from the environment: credentials chain, ``AWS_PROFILE``,
-``AWS_ENDPOINT_URL`` / ``AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS`` /
-``AWS_ENDPOINT_URL_CODECONNECTIONS``, ``AWS_MAX_ATTEMPTS``, the shared config file.
+Lookups by ARN and by name, listings (shared across a provider process), tags and hosts; the
+clients come from :mod:`provider.clients`, errors are translated by :mod:`provider.aws_errors`.
 """
 
 from __future__ import annotations
 
-import functools
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
-import botocore.session
-from botocore.config import Config
-from botocore.credentials import (
-    AssumeRoleCredentialFetcher,
-    CredentialProvider,
-    Credentials,
-    DeferredRefreshableCredentials,
-)
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectionClosedError,
-    EndpointConnectionError,
-    NoCredentialsError,
-    PartialCredentialsError,
-    ProfileNotFound,
-)
-
-from ._version import USER_AGENT
 from .arn import ConnectionArn, parse_connection_arn
-from .errors import (
-    AmbiguousConnectionName,
-    AwsLookupError,
-    ConnectionAccessDenied,
-    ConnectionNotFound,
-    ConnectionUnavailable,
-    CredentialsNotFound,
-    EndpointUnreachable,
+from .aws_errors import translated as _translated
+from .clients import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    DEFAULT_SESSION_NAME,
+    AssumeRole,
+    client_for,
+    configure_clients,
+    forget_clients,
 )
+from .errors import AmbiguousConnectionName, ConnectionNotFound
 from .model import ConnectionDetails, ConnectionRecord, HostRecord
 
 __all__ = [
@@ -67,155 +45,10 @@ __all__ = [
 # ListConnections' largest page: fewer round trips per listing.
 _PAGE_SIZE = 100
 
-# Timeouts short enough that a dead endpoint fails a preview in seconds, not minutes.
-DEFAULT_CONNECT_TIMEOUT = 5.0
-DEFAULT_READ_TIMEOUT = 20.0
-
-
-def _client_config(
-    max_attempts: int | None = None,
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-    read_timeout: float = DEFAULT_READ_TIMEOUT,
-) -> Config:
-    # Standard retry mode: exponential backoff with jitter on throttling, 5xx and connection
-    # errors. Without max_attempts here, AWS_MAX_ATTEMPTS and the shared config file's
-    # max_attempts still decide (botocore reads them when the client is made).
-    return Config(
-        retries=(
-            {"mode": "standard"}
-            if max_attempts is None
-            else {"mode": "standard", "total_max_attempts": max_attempts}
-        ),
-        connect_timeout=connect_timeout,
-        read_timeout=read_timeout,
-        user_agent_extra=USER_AGENT,
-        tcp_keepalive=True,
-    )
-
-
-class _Settings:
-    """The botocore Config new clients get (replaced by :func:`configure_clients`)."""
-
-    config = _client_config()
-
-
-_CONSOLE_HINT = "Developer Tools > Settings > Connections in the AWS console"
-
-
-DEFAULT_SESSION_NAME = "codestar-connections-pulumi"
-
-
-@dataclass(frozen=True, slots=True)
-class AssumeRole:
-    """Read through a role (cross-account): STS AssumeRole from the base credentials."""
-
-    role_arn: str
-    external_id: str | None = None
-    session_name: str = DEFAULT_SESSION_NAME
-
-
-_SessionKey = tuple[str | None, AssumeRole | None]
-_lock = threading.Lock()
-_sessions: dict[_SessionKey, botocore.session.Session] = {}
-_clients: dict[tuple[str, str, _SessionKey], Any] = {}
-
-
-def client_for(
-    service: str, region: str, *, profile: str | None = None, role: AssumeRole | None = None
-) -> Any:
-    """A cached botocore client for (service, region, profile, role); safe across threads.
-
-    The Pulumi provider host serves requests on several threads, and botocore's session is not
-    thread-safe while it creates clients: creation happens under a lock, use does not need one.
-    """
-    key = (service, region, (profile, role))
-    cached = _clients.get(key)
-    if cached is not None:
-        return cached
-    with _lock:
-        cached = _clients.get(key)
-        if cached is None:
-            session = _session(profile, role)
-            cached = session.create_client(service, region_name=region, config=_Settings.config)
-            _clients[key] = cached
-    return cached
-
-
-def _session(profile: str | None, role: AssumeRole | None) -> botocore.session.Session:
-    """The (cached) session; with a role, its credentials come from STS and refresh themselves.
-
-    Temporary credentials live only in this process's memory: botocore refreshes them shortly
-    before they expire, and nothing writes them anywhere (not to state, not to a cache file).
-    """
-    session = _sessions.get((profile, role))
-    if session is not None:
-        return session
-    session = botocore.session.Session(profile=profile)
-    if role is not None:
-        # The base credentials come from a session of their own: asking this one would cache
-        # them in it, and its clients would then never use the role's.
-        base = botocore.session.Session(profile=profile)
-        extra = {"RoleSessionName": role.session_name}
-        if role.external_id:
-            extra["ExternalId"] = role.external_id
-        fetcher = AssumeRoleCredentialFetcher(
-            # STS in the session's region (or us-east-1): regional STS endpoints need one.
-            client_creator=functools.partial(
-                base.create_client, region_name=base.get_config_variable("region") or "us-east-1"
-            ),
-            source_credentials=base.get_credentials(),
-            role_arn=role.role_arn,
-            extra_args=extra,
-        )
-        credentials = DeferredRefreshableCredentials(
-            refresh_using=fetcher.fetch_credentials, method="assume-role"
-        )
-        resolver = session.get_component("credential_provider")
-        resolver.insert_before("env", _FixedProvider(credentials))
-    _sessions[(profile, role)] = session
-    return session
-
-
-class _FixedProvider(CredentialProvider):
-    """Hands botocore the role's self-refreshing credentials ahead of its usual chain."""
-
-    METHOD = "assume-role"
-    CANONICAL_NAME = "codestar-assume-role"
-
-    def __init__(self, credentials: Credentials) -> None:
-        super().__init__()
-        self._credentials = credentials
-
-    def load(self) -> Credentials:
-        return self._credentials
-
-
-def configure_clients(
-    *,
-    max_attempts: int | None = None,
-    connect_timeout: float | None = None,
-    read_timeout: float | None = None,
-) -> None:
-    """Set attempts and timeouts for clients made from now on (drops the cached ones).
-
-    The provider calls this from ``configure`` with stack config ``codestar:maxAttempts``,
-    ``codestar:connectTimeout`` and ``codestar:readTimeout``; None keeps the default.
-    """
-    config = _client_config(
-        max_attempts,
-        DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout,
-        DEFAULT_READ_TIMEOUT if read_timeout is None else read_timeout,
-    )
-    with _lock:
-        _Settings.config = config
-        _clients.clear()
-
 
 def clear_client_cache() -> None:
     """Forget cached sessions, clients and listings (after the environment changed)."""
-    with _lock:
-        _clients.clear()
-        _sessions.clear()
+    forget_clients()
     _listings.clear()
 
 
@@ -437,100 +270,3 @@ def describe_connection(
         )
     host = find_host(record.host_arn, **access) if record.host_arn else None
     return ConnectionDetails(record, tags.result(), host, service, region)
-
-
-@contextmanager
-def _translated(operation: str, subject: str, service: str, region: str) -> Iterator[None]:
-    """Turn botocore's exceptions into ours, with a message that says what to do."""
-    try:
-        yield
-    except ClientError as error:
-        raise _from_client_error(error, operation, subject, service, region) from None
-    except (NoCredentialsError, PartialCredentialsError) as error:
-        raise CredentialsNotFound(
-            f"no usable AWS credentials for reading {subject} ({type(error).__name__}): set "
-            "aws:profile or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-            operation=operation,
-            code=type(error).__name__,
-        ) from None
-    except ProfileNotFound as error:
-        raise CredentialsNotFound(
-            f"AWS profile {error.kwargs.get('profile')!r} not found while reading {subject}: "
-            "check aws:profile / AWS_PROFILE and your ~/.aws/config",
-            operation=operation,
-            code="ProfileNotFound",
-        ) from None
-    except (EndpointConnectionError, ConnectionClosedError) as error:
-        raise _unreachable(error, operation, subject, service, region) from None
-    except BotoCoreError as error:
-        # Connect/read timeouts and other transport failures, after botocore's retries.
-        raise _unreachable(error, operation, subject, service, region) from None
-
-
-def _unreachable(
-    error: BotoCoreError, operation: str, subject: str, service: str, region: str
-) -> EndpointUnreachable:
-    return EndpointUnreachable(
-        f"could not reach the {service} endpoint in {region} while reading {subject} "
-        f"({type(error).__name__}: {error}): check the network, the region and "
-        "AWS_ENDPOINT_URL if you set it",
-        operation=operation,
-        code=type(error).__name__,
-    )
-
-
-def _from_client_error(
-    error: ClientError, operation: str, subject: str, service: str, region: str
-) -> AwsLookupError:
-    details = error.response.get("Error", {})
-    code = str(details.get("Code", "Unknown"))
-    aws_message = str(details.get("Message", "")).strip() or "no message"
-    attempts = int(error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)) + 1
-    said = f"({code}: {aws_message})"
-    if code == "ResourceNotFoundException":
-        return ConnectionNotFound(
-            f"{subject} not found in {region} ({code}): check the ARN, region and account",
-            operation=operation,
-            code=code,
-            attempts=attempts,
-        )
-    if error.operation_name == "AssumeRole":
-        return CredentialsNotFound(
-            f"could not assume the role for reading {subject} {said}: the base credentials "
-            "need sts:AssumeRole on the role, and the role's trust policy must allow them "
-            "(with the same external_id, if it requires one)",
-            operation="AssumeRole",
-            code=code,
-            attempts=attempts,
-        )
-    if code.startswith("AccessDenied") or code == "UnauthorizedOperation":
-        return ConnectionAccessDenied(
-            f"not allowed to read {subject} in {region} {said}: grant "
-            f"{service}:{operation} on it to the caller",
-            operation=operation,
-            code=code,
-            attempts=attempts,
-        )
-    if code == "ResourceUnavailableException":
-        return ConnectionUnavailable(
-            f"{subject} in {region} is unavailable {said}: retry later; if it persists, "
-            f"check the connection under {_CONSOLE_HINT}",
-            operation=operation,
-            code=code,
-            attempts=attempts,
-        )
-    if code in {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredToken"}:
-        return CredentialsNotFound(
-            f"AWS rejected the credentials used to read {subject} {said}: check or refresh "
-            "them (aws sts get-caller-identity)",
-            operation=operation,
-            code=code,
-            attempts=attempts,
-        )
-    return AwsLookupError(
-        f"{operation} for {subject} in {region} failed after {attempts} attempt(s) {said}: "
-        "retry later; raise AWS_MAX_ATTEMPTS if AWS keeps throttling",
-        operation=operation,
-        code=code,
-        attempts=attempts,
-    )

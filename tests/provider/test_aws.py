@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from emulator.client import EmulatorClient
-from provider import aws
+from provider import clients
 from provider.aws import (
     clear_client_cache,
     client_for,
@@ -32,13 +32,13 @@ def test_concurrent_lookups_share_one_client_per_service_and_region(
 
     assert [r.connection_name for r in records] == [f"c{i}" for i in range(16)]
     default = (None, None)  # (profile, role)
-    assert set(aws._clients) == {
+    assert set(clients._clients) == {
         ("codestar-connections", "us-east-1", default),
         ("codestar-connections", "eu-west-1", default),
     }
     assert (
         client_for("codestar-connections", "us-east-1")
-        is aws._clients[("codestar-connections", "us-east-1", default)]
+        is clients._clients[("codestar-connections", "us-east-1", default)]
     )
     clear_client_cache()
 

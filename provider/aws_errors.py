@@ -1,0 +1,126 @@
+"""botocore's exceptions turned into ours, with messages that say what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ProfileNotFound,
+)
+
+from .errors import (
+    AwsLookupError,
+    ConnectionAccessDenied,
+    ConnectionNotFound,
+    ConnectionUnavailable,
+    CredentialsNotFound,
+    EndpointUnreachable,
+)
+
+__all__ = ["translated"]
+
+_CONSOLE_HINT = "Developer Tools > Settings > Connections in the AWS console"
+
+
+@contextmanager
+def translated(operation: str, subject: str, service: str, region: str) -> Iterator[None]:
+    """Turn botocore's exceptions into ours, with a message that says what to do."""
+    try:
+        yield
+    except ClientError as error:
+        raise _from_client_error(error, operation, subject, service, region) from None
+    except (NoCredentialsError, PartialCredentialsError) as error:
+        raise CredentialsNotFound(
+            f"no usable AWS credentials for reading {subject} ({type(error).__name__}): set "
+            "aws:profile or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+            operation=operation,
+            code=type(error).__name__,
+        ) from None
+    except ProfileNotFound as error:
+        raise CredentialsNotFound(
+            f"AWS profile {error.kwargs.get('profile')!r} not found while reading {subject}: "
+            "check aws:profile / AWS_PROFILE and your ~/.aws/config",
+            operation=operation,
+            code="ProfileNotFound",
+        ) from None
+    except (EndpointConnectionError, ConnectionClosedError) as error:
+        raise _unreachable(error, operation, subject, service, region) from None
+    except BotoCoreError as error:
+        # Connect/read timeouts and other transport failures, after botocore's retries.
+        raise _unreachable(error, operation, subject, service, region) from None
+
+
+def _unreachable(
+    error: BotoCoreError, operation: str, subject: str, service: str, region: str
+) -> EndpointUnreachable:
+    return EndpointUnreachable(
+        f"could not reach the {service} endpoint in {region} while reading {subject} "
+        f"({type(error).__name__}: {error}): check the network, the region and "
+        "AWS_ENDPOINT_URL if you set it",
+        operation=operation,
+        code=type(error).__name__,
+    )
+
+
+def _from_client_error(
+    error: ClientError, operation: str, subject: str, service: str, region: str
+) -> AwsLookupError:
+    details = error.response.get("Error", {})
+    code = str(details.get("Code", "Unknown"))
+    aws_message = str(details.get("Message", "")).strip() or "no message"
+    attempts = int(error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)) + 1
+    said = f"({code}: {aws_message})"
+    if code == "ResourceNotFoundException":
+        return ConnectionNotFound(
+            f"{subject} not found in {region} ({code}): check the ARN, region and account",
+            operation=operation,
+            code=code,
+            attempts=attempts,
+        )
+    if error.operation_name == "AssumeRole":
+        return CredentialsNotFound(
+            f"could not assume the role for reading {subject} {said}: the base credentials "
+            "need sts:AssumeRole on the role, and the role's trust policy must allow them "
+            "(with the same external_id, if it requires one)",
+            operation="AssumeRole",
+            code=code,
+            attempts=attempts,
+        )
+    if code.startswith("AccessDenied") or code == "UnauthorizedOperation":
+        return ConnectionAccessDenied(
+            f"not allowed to read {subject} in {region} {said}: grant "
+            f"{service}:{operation} on it to the caller",
+            operation=operation,
+            code=code,
+            attempts=attempts,
+        )
+    if code == "ResourceUnavailableException":
+        return ConnectionUnavailable(
+            f"{subject} in {region} is unavailable {said}: retry later; if it persists, "
+            f"check the connection under {_CONSOLE_HINT}",
+            operation=operation,
+            code=code,
+            attempts=attempts,
+        )
+    if code in {"UnrecognizedClientException", "InvalidSignatureException", "ExpiredToken"}:
+        return CredentialsNotFound(
+            f"AWS rejected the credentials used to read {subject} {said}: check or refresh "
+            "them (aws sts get-caller-identity)",
+            operation=operation,
+            code=code,
+            attempts=attempts,
+        )
+    return AwsLookupError(
+        f"{operation} for {subject} in {region} failed after {attempts} attempt(s) {said}: "
+        "retry later; raise AWS_MAX_ATTEMPTS if AWS keeps throttling",
+        operation=operation,
+        code=code,
+        attempts=attempts,
+    )

@@ -1,0 +1,183 @@
+"""botocore clients for the AWS layer: one per (service, region, profile, role), thread-safe.
+
+Clients come from botocore directly (boto3 adds nothing we use and costs start-up time). They
+honour everything botocore reads from the environment: credentials chain, ``AWS_PROFILE``,
+``AWS_ENDPOINT_URL`` / ``AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS`` /
+``AWS_ENDPOINT_URL_CODECONNECTIONS`` / ``AWS_ENDPOINT_URL_STS``, ``AWS_MAX_ATTEMPTS``, the
+shared config file. Only :mod:`provider.aws` uses them.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import botocore.session
+from botocore.config import Config
+from botocore.credentials import (
+    AssumeRoleCredentialFetcher,
+    CredentialProvider,
+    Credentials,
+    DeferredRefreshableCredentials,
+)
+
+from ._version import USER_AGENT
+
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_READ_TIMEOUT",
+    "DEFAULT_SESSION_NAME",
+    "AssumeRole",
+    "client_for",
+    "configure_clients",
+    "forget_clients",
+]
+
+# Timeouts short enough that a dead endpoint fails a preview in seconds, not minutes.
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 20.0
+
+
+def _client_config(
+    max_attempts: int | None = None,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
+) -> Config:
+    # Standard retry mode: exponential backoff with jitter on throttling, 5xx and connection
+    # errors. Without max_attempts here, AWS_MAX_ATTEMPTS and the shared config file's
+    # max_attempts still decide (botocore reads them when the client is made).
+    return Config(
+        retries=(
+            {"mode": "standard"}
+            if max_attempts is None
+            else {"mode": "standard", "total_max_attempts": max_attempts}
+        ),
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        user_agent_extra=USER_AGENT,
+        tcp_keepalive=True,
+    )
+
+
+class _Settings:
+    """The botocore Config new clients get (replaced by :func:`configure_clients`)."""
+
+    config = _client_config()
+
+
+DEFAULT_SESSION_NAME = "codestar-connections-pulumi"
+
+
+@dataclass(frozen=True, slots=True)
+class AssumeRole:
+    """Read through a role (cross-account): STS AssumeRole from the base credentials."""
+
+    role_arn: str
+    external_id: str | None = None
+    session_name: str = DEFAULT_SESSION_NAME
+
+
+_SessionKey = tuple[str | None, AssumeRole | None]
+_lock = threading.Lock()
+_sessions: dict[_SessionKey, botocore.session.Session] = {}
+_clients: dict[tuple[str, str, _SessionKey], Any] = {}
+
+
+def client_for(
+    service: str, region: str, *, profile: str | None = None, role: AssumeRole | None = None
+) -> Any:
+    """A cached botocore client for (service, region, profile, role); safe across threads.
+
+    The Pulumi provider host serves requests on several threads, and botocore's session is not
+    thread-safe while it creates clients: creation happens under a lock, use does not need one.
+    """
+    key = (service, region, (profile, role))
+    cached = _clients.get(key)
+    if cached is not None:
+        return cached
+    with _lock:
+        cached = _clients.get(key)
+        if cached is None:
+            session = _session(profile, role)
+            cached = session.create_client(service, region_name=region, config=_Settings.config)
+            _clients[key] = cached
+    return cached
+
+
+def _session(profile: str | None, role: AssumeRole | None) -> botocore.session.Session:
+    """The (cached) session; with a role, its credentials come from STS and refresh themselves.
+
+    Temporary credentials live only in this process's memory: botocore refreshes them shortly
+    before they expire, and nothing writes them anywhere (not to state, not to a cache file).
+    """
+    session = _sessions.get((profile, role))
+    if session is not None:
+        return session
+    session = botocore.session.Session(profile=profile)
+    if role is not None:
+        # The base credentials come from a session of their own: asking this one would cache
+        # them in it, and its clients would then never use the role's.
+        base = botocore.session.Session(profile=profile)
+        extra = {"RoleSessionName": role.session_name}
+        if role.external_id:
+            extra["ExternalId"] = role.external_id
+        fetcher = AssumeRoleCredentialFetcher(
+            # STS in the session's region (or us-east-1): regional STS endpoints need one.
+            client_creator=functools.partial(
+                base.create_client, region_name=base.get_config_variable("region") or "us-east-1"
+            ),
+            source_credentials=base.get_credentials(),
+            role_arn=role.role_arn,
+            extra_args=extra,
+        )
+        credentials = DeferredRefreshableCredentials(
+            refresh_using=fetcher.fetch_credentials, method="assume-role"
+        )
+        resolver = session.get_component("credential_provider")
+        resolver.insert_before("env", _FixedProvider(credentials))
+    _sessions[(profile, role)] = session
+    return session
+
+
+class _FixedProvider(CredentialProvider):
+    """Hands botocore the role's self-refreshing credentials ahead of its usual chain."""
+
+    METHOD = "assume-role"
+    CANONICAL_NAME = "codestar-assume-role"
+
+    def __init__(self, credentials: Credentials) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> Credentials:
+        return self._credentials
+
+
+def configure_clients(
+    *,
+    max_attempts: int | None = None,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+) -> None:
+    """Set attempts and timeouts for clients made from now on (drops the cached ones).
+
+    The provider calls this from ``configure`` with stack config ``codestar:maxAttempts``,
+    ``codestar:connectTimeout`` and ``codestar:readTimeout``; None keeps the default.
+    """
+    config = _client_config(
+        max_attempts,
+        DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout,
+        DEFAULT_READ_TIMEOUT if read_timeout is None else read_timeout,
+    )
+    with _lock:
+        _Settings.config = config
+        _clients.clear()
+
+
+def forget_clients() -> None:
+    """Drop cached sessions and clients (after the environment changed)."""
+    with _lock:
+        _clients.clear()
+        _sessions.clear()
