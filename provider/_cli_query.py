@@ -22,7 +22,7 @@ class Query:
         self._compiled = compiled
 
     def apply(self, document: Any) -> Any:
-        from jmespath.exceptions import JMESPathError  # type: ignore[import-untyped]
+        from jmespath.exceptions import JMESPathError
 
         try:
             return self._compiled.search(document)
@@ -35,7 +35,7 @@ def compile_query(expression: str) -> Query:
     """Compile ``expression`` or raise :class:`UsageError` before any AWS call is made."""
     if not expression.strip():
         raise UsageError("--query: the expression is empty")
-    import jmespath  # type: ignore[import-untyped]
+    import jmespath
     from jmespath.exceptions import JMESPathError
 
     try:

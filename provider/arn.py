@@ -9,10 +9,11 @@ reads a connection come from its ARN, so a bad ARN is rejected here, before any 
 from __future__ import annotations
 
 import functools
+import importlib.util
+import json
 import re
 from dataclasses import dataclass
-
-import botocore.loaders
+from pathlib import Path
 
 from .errors import InvalidConnectionArn
 
@@ -32,6 +33,11 @@ ARN_EXAMPLE = (
 # The service models cap ConnectionArn at 256 characters and the id at [\w-]+.
 _MAX_LENGTH = 256
 _ACCOUNT = re.compile(r"[0-9]{12}")
+# botocore's own check of a region name (a DNS label), lower case as every AWS region is. The
+# partition patterns alone are not enough: their ``\w``/``\d`` accept non-ASCII letters and
+# digits, and their ``$`` a trailing newline, all of which botocore then refuses.
+_REGION_NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_SERVICE_NAME = re.compile(r"[a-z0-9-]+")
 _CONNECTION_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 
 
@@ -56,12 +62,19 @@ class ConnectionArn:
 def _partition_regions() -> dict[str, re.Pattern[str]]:
     # botocore ships the partition table (aws, aws-cn, aws-us-gov, the iso partitions, …) as
     # local data; reading it keeps us current with new partitions without a network call.
-    data = botocore.loaders.create_loader().load_data("partitions")
+    # Read as a file, not through botocore.loaders: importing botocore (and urllib3 with it)
+    # would triple the time the CLI takes to reject a bad ARN.
+    spec = importlib.util.find_spec("botocore")
+    assert spec is not None and spec.submodule_search_locations, "botocore is not installed"
+    path = Path(spec.submodule_search_locations[0]) / "data" / "partitions.json"
+    data = json.loads(path.read_text())
     return {p["id"]: re.compile(p["regionRegex"]) for p in data["partitions"]}
 
 
 def partition_of_region(region: str) -> str | None:
     """The partition whose region pattern matches ``region``, or None."""
+    if not _REGION_NAME.fullmatch(region):
+        return None
     for partition, pattern in _partition_regions().items():
         if pattern.match(region):
             return partition
@@ -97,10 +110,15 @@ def parse_connection_arn(value: object, *, field: str | None = None) -> Connecti
     if partition not in partitions:
         raise invalid(f"has unknown partition {partition!r} (known: {', '.join(partitions)})")
     if service not in SERVICES:
-        raise invalid(f"is a {service or 'service-less'} ARN, not a CodeStar connection ARN")
+        # A plain service name as is (an s3 ARN); anything odd quoted, so it stays on one line.
+        if not service:
+            kind = "service-less"
+        else:
+            kind = service if _SERVICE_NAME.fullmatch(service) else repr(service)
+        raise invalid(f"is a {kind} ARN, not a CodeStar connection ARN")
     if resource.startswith("host/"):
         raise invalid("is a host ARN, not a connection ARN")
-    if not partitions[partition].match(region):
+    if not (_REGION_NAME.fullmatch(region) and partitions[partition].match(region)):
         raise invalid(f"has region {region!r}, which is not a region of partition {partition!r}")
     if not _ACCOUNT.fullmatch(account):
         raise invalid(f"has account {account!r}; an account id is 12 digits")
