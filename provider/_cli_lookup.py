@@ -13,7 +13,7 @@ from ._cli_debug import DebugLog
 from ._cli_env import RegionChoice, resolve_region
 from ._cli_exit import UsageError
 from .arn import ConnectionArn, parse_connection_arn
-from .model import ConnectionRecord
+from .model import STATUSES, ConnectionRecord, provider_types
 
 __all__ = [
     "CONNECTION_STATUSES",
@@ -27,20 +27,9 @@ __all__ = [
     "target_from",
 ]
 
-# GetConnection's ConnectionStatus values. `wait --status AVAILABEL` would otherwise poll
-# until the timeout for a status that cannot happen, so unknown values are usage errors.
-CONNECTION_STATUSES = ("PENDING", "AVAILABLE", "ERROR")
-# ProviderType values of both APIs (codeconnections has more). Matched case-insensitively so
-# `--provider-type github` works; anything else goes to AWS as given, and AWS decides.
-_PROVIDER_TYPES = (
-    "AzureDevOps",
-    "Bitbucket",
-    "GitHub",
-    "GitHubEnterpriseCloudDataResidency",
-    "GitHubEnterpriseServer",
-    "GitLab",
-    "GitLabSelfManaged",
-)
+# Unknown statuses are usage errors: `wait --status AVAILABEL` would otherwise poll until the
+# timeout for a status that cannot happen.
+CONNECTION_STATUSES = STATUSES
 
 
 class AwsOptions:
@@ -105,7 +94,10 @@ def provider_type_option(value: str | None) -> str | None:
         return None
     if not value.strip():
         raise UsageError("--provider-type: the value is empty")
-    known = {known.lower(): known for known in _PROVIDER_TYPES}
+    # Matched case-insensitively so `--provider-type github` works; anything else goes to AWS
+    # as given, and AWS decides.
+    every = {*provider_types("codestar-connections"), *provider_types("codeconnections")}
+    known = {known.lower(): known for known in every}
     return known.get(value.lower(), value)
 
 

@@ -7,20 +7,18 @@ reading botocore's bundled service models.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import botocore.loaders
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from .arn import ConnectionArn, parse_connection_arn, partition_of_region
 from .aws import DEFAULT_SESSION_NAME, AssumeRole
 from .errors import InvalidConnectionArn
-from .model import camel_to_snake
+from .model import STATUSES, camel_to_snake, provider_types
 
 __all__ = [
     "INPUT_FIELDS",
@@ -47,15 +45,19 @@ INPUT_FIELDS = (
     "externalId",
     "sessionName",
 )
-STATUSES = ("PENDING", "AVAILABLE", "ERROR")
 _SERVICES = ("codestar-connections", "codeconnections")
-# The service models' own patterns (HostArn, RoleSessionName, ExternalId) and IAM's role ARN.
+# The service models' own patterns (HostArn, RoleSessionName, ExternalId) and IAM's role ARN,
+# read as AWS (Java) reads them: \w is ASCII, and `.` stops at every line terminator.
+_ANY = "[^\n\r\x85\u2028\u2029]"
 _HOST_ARN = re.compile(
-    r"arn:aws(-[\w]+)*:(codestar-connections|codeconnections):.+:[0-9]{12}:host/.+"
+    rf"arn:aws(-\w+)*:(?P<service>codestar-connections|codeconnections):{_ANY}+:[0-9]{{12}}:"
+    rf"host/{_ANY}+",
+    re.ASCII,
 )
-_ROLE_ARN = re.compile(r"arn:aws(-[\w]+)*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}")
-_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}")
-_EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}")
+_HOST_ARN_MAX_LENGTH = 256
+_ROLE_ARN = re.compile(r"arn:aws(-\w+)*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}", re.ASCII)
+_SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
+_EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
 
 
 class Invalid(Exception):
@@ -85,13 +87,6 @@ def is_unknown(value: object) -> bool:
     """A value the engine will know only after other resources exist (during preview)."""
     # The host deserializes with keep_unknowns, giving Unknown; the raw sentinel is the string.
     return isinstance(value, Unknown) or value == UNKNOWN
-
-
-@functools.cache
-def provider_types(service: str) -> tuple[str, ...]:
-    """The ProviderType enum of a service, from botocore's model (AzureDevOps: codeconnections)."""
-    model = botocore.loaders.create_loader().load_service_model(service, "service-2")
-    return tuple(model["shapes"]["ProviderType"]["enum"])
 
 
 def normalized(news: Mapping[str, Any]) -> dict[str, Any]:
@@ -136,15 +131,7 @@ def parse_inputs(
         name = _text(given, "connectionName", 1, 32)
     region = _region(given, arn, default_region, require_region)
     provider_type = _choice(given, "providerType", provider_types(service))
-    host_arn = given.get("hostArn")
-    if host_arn is not None and (
-        not isinstance(host_arn, str) or not _HOST_ARN.fullmatch(host_arn)
-    ):
-        raise Invalid(
-            "hostArn",
-            f"{host_arn!r} is not a host ARN; expected arn:aws:codestar-connections:<region>:"
-            "<12-digit account>:host/<name>-<id>",
-        )
+    host_arn = _host_arn(given.get("hostArn"), service)
     return LookupSpec(
         arn=arn,
         name=name,
@@ -209,6 +196,26 @@ def _region(
             "`pulumi config set aws:region <region>`",
         )
     return str(region) if region else None
+
+
+def _host_arn(value: object, service: str) -> str | None:
+    if value is None:
+        return None
+    matched = _HOST_ARN.fullmatch(value) if isinstance(value, str) else None
+    if matched is None or len(str(value)) > _HOST_ARN_MAX_LENGTH:
+        raise Invalid(
+            "hostArn",
+            f"{value!r} is not a host ARN; expected arn:aws:codestar-connections:<region>:"
+            f"<12-digit account>:host/<name>-<id> ({_HOST_ARN_MAX_LENGTH} characters at most)",
+        )
+    # The codestar-connections model takes only its own host ARNs; codeconnections takes both.
+    if service == "codestar-connections" and matched["service"] != service:
+        raise Invalid(
+            "hostArn",
+            f"{value!r} is a codeconnections host ARN; codestar-connections takes only "
+            "codestar-connections ones: use service='codeconnections' (or its ARN)",
+        )
+    return str(value)
 
 
 def _statuses(value: object) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ snake_case (``connection_name``). Nobody else in the project touches the raw dic
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,12 +17,27 @@ __all__ = [
     "NO_HOST",
     "NO_HOST_DETAILS",
     "OUTPUT_FIELDS",
+    "STATUSES",
     "ConnectionDetails",
     "ConnectionRecord",
     "HostRecord",
     "camel_to_snake",
+    "provider_types",
     "snake_to_camel",
 ]
+
+# ConnectionStatus values (the same in both APIs).
+STATUSES = ("PENDING", "AVAILABLE", "ERROR")
+
+
+@functools.cache
+def provider_types(service: str) -> tuple[str, ...]:
+    """ProviderType values of a service, from botocore's model (AzureDevOps: codeconnections)."""
+    import botocore.loaders  # deferred: the model is needed only when a type is given
+
+    model = botocore.loaders.create_loader().load_service_model(service, "service-2")
+    return tuple(model["shapes"]["ProviderType"]["enum"])
+
 
 # (AWS member, state/output key, Python attribute), in the order people read them.
 _FIELDS: tuple[tuple[str, str, str], ...] = (
