@@ -182,6 +182,9 @@ class _HttpServer6(_HttpServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle on, the body waits for the
+    # client's delayed ACK (~40 ms on Linux) on every response.
+    disable_nagle_algorithm = True
     server_version = "codestar-connections-emulator"
     timeout = _IDLE_TIMEOUT_SECONDS
     server: _HttpServer
