@@ -1,0 +1,1 @@
+"""The examples (examples/): each program run as its README says, and its wiring asserted."""

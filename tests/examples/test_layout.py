@@ -1,0 +1,113 @@
+"""examples/ is laid out as its README promises: every example documented and indexed, every
+program a complete Pulumi project importing the provider the documented way, and every pin
+the same as in the virtualenv the tests run the examples in."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.examples.mocks import EXAMPLES
+
+# PyYAML ships no type information (see test_ci_drift_check.py).
+yaml: Any = importlib.import_module("yaml")
+
+REPO_ROOT = EXAMPLES.parent
+EXAMPLE_DIRS = sorted(
+    p for p in EXAMPLES.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != "venv"
+)
+PROGRAMS = sorted(
+    p.parent for p in EXAMPLES.rglob("Pulumi.yaml") if ".venv" not in p.relative_to(EXAMPLES).parts
+)
+
+
+def requirement_lines(path: Path) -> dict[str, str]:
+    """{package: requirement line} of a requirements file, following `-r` includes."""
+    lines: dict[str, str] = {}
+    for raw in path.read_text().splitlines():
+        line = raw.split("#")[0].strip()
+        if line.startswith("-r "):
+            lines.update(requirement_lines(path.parent / line[3:].strip()))
+        elif line:
+            name = re.split(r"[=<>!~\[ ]", line, maxsplit=1)[0].lower()
+            lines[name] = line
+    return lines
+
+
+def test_examples_are_the_six_of_the_index() -> None:
+    assert [p.name for p in EXAMPLE_DIRS] == [
+        "ci-drift-check",
+        "codebuild",
+        "codepipeline",
+        "multi-account",
+        "policy",
+        "stack-reference",
+    ]
+
+
+@pytest.mark.parametrize("example", EXAMPLE_DIRS, ids=lambda p: p.name)
+def test_each_example_has_a_readme_and_is_linked_from_both_indexes(example: Path) -> None:
+    assert (example / "README.md").is_file()
+    assert f"]({example.name}/)" in (EXAMPLES / "README.md").read_text()
+    assert f"](examples/{example.name}/)" in (REPO_ROOT / "README.md").read_text()
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_each_program_is_a_complete_pulumi_project(program: Path) -> None:
+    project = yaml.safe_load((program / "Pulumi.yaml").read_text())
+
+    assert project["name"].startswith("codestar-example-")
+    assert project["runtime"] == {
+        "name": "python",
+        "options": {"toolchain": "pip", "virtualenv": "venv"},
+    }
+    assert (program / "__main__.py").is_file()
+    assert (program / "requirements.txt").is_file()
+    readme = (
+        program / "README.md" if (program / "README.md").is_file() else program.parent / "README.md"
+    )
+    assert "PYTHONPATH" in readme.read_text() or "../README.md" in readme.read_text()
+
+
+def test_project_names_are_unique() -> None:
+    names = [yaml.safe_load((p / "Pulumi.yaml").read_text())["name"] for p in PROGRAMS]
+    assert len(names) == len(set(names)) == 5
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: str(p.relative_to(EXAMPLES)))
+def test_programs_import_the_provider_from_the_repository_root(program: Path) -> None:
+    source = (program / "__main__.py").read_text()
+    assert "sys.path" not in source  # PYTHONPATH, as examples/README.md says, not path hacks
+    for line in source.splitlines():
+        if line.startswith("from provider import"):
+            assert "PYTHONPATH" in line, line
+
+
+@pytest.mark.parametrize(
+    "requirements",
+    sorted(
+        p
+        for p in EXAMPLES.glob("*/**/requirements.txt")
+        if not {".venv", "venv"} & set(p.relative_to(EXAMPLES).parts)
+    ),
+    ids=lambda p: str(p.parent.relative_to(EXAMPLES)),
+)
+def test_each_examples_requirements_match_the_tested_virtualenv(requirements: Path) -> None:
+    tested = requirement_lines(EXAMPLES / "requirements.txt")
+    wanted = requirement_lines(requirements)
+
+    assert wanted
+    assert {name: tested.get(name) for name in wanted} == wanted
+    assert all("==" in line for name, line in wanted.items() if name.startswith("pulumi"))
+
+
+def test_examples_virtualenv_pins_pulumi_aws_and_pulumi_policy() -> None:
+    tested = requirement_lines(EXAMPLES / "requirements.txt")
+
+    assert re.fullmatch(r"pulumi-aws==\d+\.\d+\.\d+", tested["pulumi-aws"])
+    assert re.fullmatch(r"pulumi-policy==\d+\.\d+\.\d+", tested["pulumi-policy"])
+    assert tested["pulumi"] == requirement_lines(REPO_ROOT / "requirements.txt")["pulumi"]

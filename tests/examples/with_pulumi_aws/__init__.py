@@ -1,0 +1,1 @@
+"""Examples that need pulumi-aws or pulumi-policy: collected only in examples/.venv."""
