@@ -243,4 +243,6 @@ def _body(raw: bytes) -> dict[str, object]:
         decoded = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as error:
         raise ValidationException(f"Request body is not valid JSON: {error}") from error
+    except RecursionError:
+        raise ValidationException("Request body is nested too deeply") from None
     return require_object(decoded, "The request body")

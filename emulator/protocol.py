@@ -1,9 +1,12 @@
 """The AWS surface: AWS JSON 1.0 requests in, AWS JSON 1.0 responses out.
 
 Steps, in the order AWS applies them (an earlier failure hides a later one):
-body size -> Authorization present -> X-Amz-Target known -> injected fault -> operation supported
--> body is a JSON object -> members match the service model -> the operation itself.
-Every request, refused or not, is written to the call log.
+body size -> Authorization present -> Content-Type and X-Amz-Target known -> injected fault ->
+operation supported -> body is a JSON object -> members match the service model -> the
+operation itself. Every request, refused or not, is written to the call log.
+
+A Content-Type other than AWS JSON 1.0 names another protocol (AWS answers such requests with
+UnknownOperationException); a request without one is read as AWS JSON 1.0.
 """
 
 from __future__ import annotations
@@ -30,7 +33,14 @@ from emulator.model import Backend
 from emulator.operations import HANDLERS, RequestContext
 from emulator.services import resolve_target
 from emulator.shapes import conform_to_shape, validate_input
-from emulator.wire import MAX_BODY_BYTES, HttpRequest, HttpResponse, error_response, json_response
+from emulator.wire import (
+    AWS_JSON_CONTENT_TYPE,
+    MAX_BODY_BYTES,
+    HttpRequest,
+    HttpResponse,
+    error_response,
+    json_response,
+)
 
 __all__ = ["AwsProtocol"]
 
@@ -85,6 +95,12 @@ class AwsProtocol:
             call.service, call.operation = resolved[0].name, resolved[1]
 
         context = self._authenticate(request, call)
+        content_type = request.headers.get("content-type")
+        if content_type is not None and not _is_aws_json(content_type):
+            raise UnknownOperationException(
+                f"Unknown operation: Content-Type {content_type!r} is not "
+                f"{AWS_JSON_CONTENT_TYPE}, the protocol of this API"
+            )
         if resolved is None:
             raise UnknownOperationException(
                 f"Unknown operation: X-Amz-Target {target!r} names no CodeStar Connections "
@@ -151,6 +167,11 @@ class AwsProtocol:
         raise InjectedFault(code, status, fault.message or f"{code} injected by the emulator")
 
 
+def _is_aws_json(content_type: str) -> bool:
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    return media_type == AWS_JSON_CONTENT_TYPE
+
+
 def _decode_body(body: bytes) -> tuple[dict[str, object], AwsError | None]:
     """The JSON object in the body, or the error to answer with once the operation is known."""
     # botocore sends "{}" for no members, but an empty body means the same to AWS.
@@ -160,6 +181,9 @@ def _decode_body(body: bytes) -> tuple[dict[str, object], AwsError | None]:
         decoded = json.loads(body)
     except (UnicodeDecodeError, ValueError):
         return {}, SerializationException("Request body is not valid JSON")
+    except RecursionError:
+        # [[[[…: a megabyte of brackets nests deeper than the parser's recursion limit.
+        return {}, SerializationException("Request body is nested too deeply")
     if not isinstance(decoded, dict):
         return {}, SerializationException("Request body must be a JSON object")
     return decoded, None
