@@ -79,8 +79,10 @@ def _entries(connections: object) -> list[ConnectionEntry]:
             raise ConfigError(f"{where} must be an object with arn or name, got {raw!r}")
         unknown = sorted(set(raw) - set(_ENTRY_KEYS))
         if unknown:
+            # A plain key as is; an odd one quoted, so the message stays on one line.
+            shown = ", ".join(key if key.isidentifier() else repr(key) for key in unknown)
             raise ConfigError(
-                f"{where} has unknown key(s) {', '.join(unknown)}; known: {', '.join(_ENTRY_KEYS)}"
+                f"{where} has unknown key(s) {shown}; known: {', '.join(_ENTRY_KEYS)}"
             )
         inputs: dict[str, Any] = {
             _ALIASES.get(str(k), str(k)): v for k, v in raw.items() if k != "key"
