@@ -9,8 +9,9 @@ differences because this machine is offline:
 * InstallDependencies never creates virtual environments or runs pip; it checks the configured
   environment and says how to change it.
 
-Methods that are not overridden (code generation, packing, linking, RunPlugin, prompts, ...)
-keep the generated servicer's UNIMPLEMENTED answer.
+RunPlugin (how the engine starts Python policy packs since v3.221) is in langhost.plugins.
+Methods that are not overridden (code generation, packing, linking, prompts, ...) keep the
+generated servicer's UNIMPLEMENTED answer.
 """
 
 from __future__ import annotations
@@ -39,6 +40,14 @@ from pulumi.runtime.proto import (
     plugin_pb2,
 )
 
+from langhost.plugins import (
+    ANALYZER_KIND,
+    PluginError,
+    exit_status,
+    merge_environment,
+    plugin_command,
+    stream_process,
+)
 from langhost.probes import (
     ABOUT_SCRIPT,
     HAS_MODULE_SCRIPT,
@@ -422,6 +431,75 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
             with self._lock:
                 self._children.discard(proc)
         return run_exit_response(returncode)
+
+    def RunPlugin(
+        self, request: language_pb2.RunPluginRequest, context: grpc.ServicerContext
+    ) -> Iterator[language_pb2.RunPluginResponse]:
+        if request.attach_debugger:
+            context.abort(
+                grpc.StatusCode.UNIMPLEMENTED,
+                "this language host cannot attach a debugger to Python plugins",
+            )
+        info = request.info
+        if not info.program_directory and request.program:
+            # Old engines sent only the deprecated `program` (the plugin directory).
+            info = language_pb2.ProgramInfo(
+                root_directory=request.program, program_directory=request.program, entry_point="."
+            )
+        is_analyzer = request.kind == ANALYZER_KIND
+        opts = self._options(info, context, is_plugin=not is_analyzer)
+        python, _ = self._python(opts, context)
+        env = merge_environment(self._environ, request.env, opts.virtualenv_path)
+        try:
+            command = plugin_command(
+                python,
+                kind=request.kind,
+                plugin_dir=str(opts.program_dir),
+                pwd=request.pwd,
+                args=request.args,
+            )
+        except PluginError as exc:
+            context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+        _LOG.debug(
+            "RunPlugin %s (%s): %s in %s", request.name, request.kind, command.argv, command.cwd
+        )
+        try:
+            # Its own process group, as for Run: stopping it is our job (see _wait).
+            proc = subprocess.Popen(
+                command.argv,
+                cwd=command.cwd,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                process_group=0,
+            )
+        except OSError as exc:
+            context.abort(
+                grpc.StatusCode.UNKNOWN,
+                f"problem executing plugin program (could not run language executor): {exc}",
+            )
+        with self._lock:
+            self._children.add(proc)
+        try:
+            for item in stream_process(
+                proc,
+                should_stop=lambda: self._cancelled.is_set() or not context.is_active(),
+                stop=lambda p: _terminate_then_kill(p, _CANCEL_GRACE_SECONDS),
+                poll_seconds=_POLL_SECONDS,
+            ):
+                if isinstance(item, int):
+                    yield language_pb2.RunPluginResponse(exitcode=exit_status(item))
+                elif item[0] == "stdout":
+                    yield language_pb2.RunPluginResponse(stdout=item[1])
+                else:
+                    yield language_pb2.RunPluginResponse(stderr=item[1])
+        finally:
+            with self._lock:
+                self._children.discard(proc)
+            if proc.poll() is None:
+                # The engine stopped reading (the generator was closed): end the plugin too.
+                _terminate_then_kill(proc, _CANCEL_GRACE_SECONDS)
 
     def InstallDependencies(
         self, request: language_pb2.InstallDependenciesRequest, context: grpc.ServicerContext
