@@ -1,9 +1,17 @@
-"""botocore's exceptions turned into ours, with messages that say what to do."""
+"""botocore's exceptions turned into ours, with messages that say what to do.
+
+Every message names the operation and, where botocore got that far, the attempts it made: a
+ClientError carries them in its response; for transport failures (timeouts, resets, refused
+connections) botocore keeps no count, so :func:`count_attempts` hooks each client's retry
+decision and :func:`translated` reads the count of the call that failed on its own thread.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -14,6 +22,7 @@ from botocore.exceptions import (
     PartialCredentialsError,
     ProfileNotFound,
 )
+from botocore.parsers import ResponseParserError
 
 from .errors import (
     AwsLookupError,
@@ -24,14 +33,38 @@ from .errors import (
     EndpointUnreachable,
 )
 
-__all__ = ["translated"]
+__all__ = ["count_attempts", "translated"]
 
 _CONSOLE_HINT = "Developer Tools > Settings > Connections in the AWS console"
+
+
+class _LastCall(threading.local):
+    """The attempts of the latest botocore call on this thread (None: none yet)."""
+
+    attempts: int | None = None
+
+
+_last_call = _LastCall()
+
+
+def _record_attempt(attempts: int | None = None, **_: Any) -> None:
+    # botocore emits needs-retry after every attempt, on the calling thread, with its number;
+    # returning None leaves the retry decision to botocore's own handler.
+    if attempts is not None:
+        _last_call.attempts = attempts
+
+
+def count_attempts(client: Any) -> None:
+    """Make ``client``'s calls count their attempts for the messages of :func:`translated`."""
+    client.meta.events.register(
+        "needs-retry", _record_attempt, unique_id="codestar-connections-count-attempts"
+    )
 
 
 @contextmanager
 def translated(operation: str, subject: str, service: str, region: str) -> Iterator[None]:
     """Turn botocore's exceptions into ours, with a message that says what to do."""
+    _last_call.attempts = None
     try:
         yield
     except ClientError as error:
@@ -55,17 +88,26 @@ def translated(operation: str, subject: str, service: str, region: str) -> Itera
     except BotoCoreError as error:
         # Connect/read timeouts and other transport failures, after botocore's retries.
         raise _unreachable(error, operation, subject, service, region) from None
+    except ResponseParserError as error:
+        # Not a BotoCoreError: an answer that is not AWS's (a proxy's page, another service).
+        raise _unreachable(error, operation, subject, service, region) from None
 
 
 def _unreachable(
-    error: BotoCoreError, operation: str, subject: str, service: str, region: str
+    error: Exception, operation: str, subject: str, service: str, region: str
 ) -> EndpointUnreachable:
+    attempts = _last_call.attempts
+    tried = f" after {attempts} attempt(s)" if attempts else ""
+    cause = " ".join(f"{type(error).__name__}: {error}".split())
+    if len(cause) > 300:
+        cause = f"{cause[:300]}…"
     return EndpointUnreachable(
-        f"could not reach the {service} endpoint in {region} while reading {subject} "
-        f"({type(error).__name__}: {error}): check the network, the region and "
-        "AWS_ENDPOINT_URL if you set it",
+        f"could not reach the {service} endpoint in {region}: {operation} for {subject} "
+        f"failed{tried} ({cause}): check the network, the region and AWS_ENDPOINT_URL if "
+        "you set it",
         operation=operation,
         code=type(error).__name__,
+        attempts=attempts,
     )
 
 
@@ -113,6 +155,14 @@ def _from_client_error(
         return CredentialsNotFound(
             f"AWS rejected the credentials used to read {subject} {said}: check or refresh "
             "them (aws sts get-caller-identity)",
+            operation=operation,
+            code=code,
+            attempts=attempts,
+        )
+    if code in {"ValidationException", "SerializationException"}:
+        return AwsLookupError(
+            f"AWS refused {operation} for {subject} in {region} as invalid {said}: check the "
+            "values given (retrying will not help)",
             operation=operation,
             code=code,
             attempts=attempts,

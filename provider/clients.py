@@ -24,6 +24,7 @@ from botocore.credentials import (
 )
 
 from ._version import USER_AGENT
+from .aws_errors import count_attempts
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
@@ -102,6 +103,7 @@ def client_for(
         if cached is None:
             session = _session(profile, role)
             cached = session.create_client(service, region_name=region, config=_Settings.config)
+            count_attempts(cached)
             _clients[key] = cached
     return cached
 
