@@ -1,0 +1,70 @@
+"""examples/policy on the real engine: `pulumi preview --policy-pack` through our RunPlugin.
+
+The engine (v3.221+) asks the language host named in PulumiPolicy.yaml to run a Python pack
+(LanguageRuntime.RunPlugin, kind "analyzer"); langhost runs `python -u -m pulumi.policy` in the
+pack's virtualenv and streams its port back. The pack is the example's own files, copied next
+to a `venv` link to a cached venv with just pulumi + pulumi-policy (tests/engine/policy_venv.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from emulator.client import EmulatorClient
+
+from .conftest import REPO_ROOT, PulumiCLI
+from .policy_venv import PolicyVenvUnavailable, ensure_policy_venv
+from .test_program import make_sandbox
+
+pytestmark = pytest.mark.engine
+
+POLICY_DIR = REPO_ROOT / "examples" / "policy"
+
+
+@pytest.fixture(scope="session")
+def policy_venv() -> Path:
+    try:
+        return ensure_policy_venv()
+    except PolicyVenvUnavailable as error:
+        if os.environ.get("CI"):
+            pytest.fail(f"the policy pack's venv is required on CI: {error}", pytrace=False)
+        pytest.skip(f"POLICY PACK ENGINE TEST SKIPPED, no venv: {error}")
+
+
+@pytest.fixture
+def policy_pack(tmp_path: Path, policy_venv: Path) -> Path:
+    """examples/policy as it would be used: its files plus the `venv` PulumiPolicy.yaml names."""
+    pack = tmp_path / "policy"
+    shutil.copytree(
+        POLICY_DIR, pack, ignore=shutil.ignore_patterns("__pycache__", "venv", "README.md")
+    )
+    (pack / "venv").symlink_to(policy_venv)
+    return pack
+
+
+def test_preview_fails_on_a_pending_connection_and_passes_once_available(
+    tmp_path: Path, pulumi_cli: PulumiCLI, emulator: EmulatorClient, policy_pack: Path
+) -> None:
+    arn = emulator.create_connection("handshake-pending", status="PENDING")
+    sandbox = make_sandbox(tmp_path, pulumi_cli, emulator)
+    sandbox.init_stack("test", {"connectionArn": arn})
+
+    failed = sandbox.pulumi("preview", "--policy-pack", str(policy_pack), check=False)
+
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0, output
+    assert "❌ codestar-connections@v0.1.0" in output
+    assert "[mandatory]  codestar-connection-available" in output
+    assert f"connection {arn} is PENDING, not AVAILABLE" in output
+
+    emulator.set_status(arn, "AVAILABLE")
+    passed = sandbox.pulumi("preview", "--policy-pack", str(policy_pack), check=False)
+
+    output = passed.stdout + passed.stderr
+    assert passed.returncode == 0, output
+    assert "✅ codestar-connections@v0.1.0" in output
+    assert "is PENDING" not in output
