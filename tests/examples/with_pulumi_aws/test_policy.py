@@ -2,8 +2,8 @@
 built from what the provider and the examples really produce, and the pack served as Pulumi
 serves it (``python -m pulumi.policy``), asked over gRPC.
 
-The real engine cannot load the pack here: this repository's language host does not implement
-RunPlugin, which `pulumi preview --policy-pack` uses to start it.
+The real engine loading the pack through `pulumi preview --policy-pack` is tested in
+tests/engine/test_policy_pack.py.
 """
 
 from __future__ import annotations
