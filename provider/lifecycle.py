@@ -138,6 +138,11 @@ class ConnectionProvider(ResourceProvider):
             details = self._describe(spec)
         except ConnectionNotFound:
             return ReadResult("", {})
+        except CodestarConnectionsError as error:
+            # Pulumi's dynamic provider host reports any exception from Read with its whole
+            # traceback (Check alone has CheckFailure). The message is what matters; the
+            # frames of the AWS layer below this one are noise in `pulumi refresh`.
+            raise error.with_traceback(None) from None
         # No inputs: the engine keeps those the last `pulumi up` recorded (see the docstring).
         return ReadResult(details.connection.connection_arn, {**echoed, **details.to_outputs()})
 
