@@ -44,8 +44,11 @@ class EmulatorProcess:
         return self.url
 
     def _drain(self, stream: IO[str]) -> None:
-        for line in stream:
-            self.output.append(line)
+        # The thread owns the pipe: it closes it at end of file (the process ended), so no
+        # ResourceWarning for an unclosed pipe follows a kill() or stop().
+        with stream:
+            for line in stream:
+                self.output.append(line)
 
     def kill(self) -> None:
         """SIGKILL: what a crash looks like (state must survive through --state)."""
