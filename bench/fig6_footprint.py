@@ -1,0 +1,114 @@
+"""Figure 6: what each resource carries in state, and what importing the provider costs.
+
+The dynamic provider is pickled into every resource's ``__provider`` input, so its size is paid
+per resource in state. Import times are measured inside fresh interpreters (interpreter start
+excluded), the provider in .venv and pulumi-aws in its own venv with the same Pulumi SDK.
+"""
+
+from __future__ import annotations
+
+import base64
+import statistics
+import subprocess
+from pathlib import Path
+
+from pulumi.dynamic.dynamic import serialize_provider
+
+from provider.lifecycle import ConnectionProvider
+
+from .context import REPO_ROOT, BenchContext, log
+from .report import Figure, Goal, Row
+from .stats import Spread, ratios
+from .tools import PULUMI_AWS
+
+__all__ = ["IMPORTS", "run"]
+
+_TIMER = "import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+# label -> (statement, runs in the pulumi-aws venv)
+_PRELOADED = "import botocore.session, botocore.client, botocore.loaders"
+IMPORTS = {
+    "from provider import Connection": ("from provider import Connection", False),
+    "from provider import Connection, botocore already loaded": (
+        "from provider import Connection",
+        False,
+    ),
+    "import provider (the CLI's path, no Pulumi SDK)": ("import provider.aws", False),
+    "import pulumi (the SDK alone)": ("import pulumi", False),
+    "pulumi-aws": ("import pulumi_aws; pulumi_aws.codestarconnections.get_connection", True),
+}
+_BASELINE = "pulumi-aws"
+
+
+def _import_seconds(python: Path, statement: str, cwd: Path, preload: str = "") -> float:
+    completed = subprocess.run(
+        [str(python), "-c", f"{preload}\n" + _TIMER.format(statement=statement)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(completed.stdout.strip().splitlines()[-1])
+
+
+def run(ctx: BenchContext) -> Figure:
+    figure = Figure(
+        6,
+        "pickled __provider bytes per resource; provider import time",
+        "pulumi-aws import (its own venv, same Pulumi SDK), codestarconnections module loaded",
+    )
+    pickled = serialize_provider(ConnectionProvider())
+    figure.rows.append(
+        Row(
+            "pickled __provider in state, per resource",
+            Spread.exact(len(pickled)),
+            "B",
+            Goal(256),
+            note=f"{len(base64.b64decode(pickled))} B of dill pickle, base64 in state",
+        )
+    )
+    pulumi_aws = PULUMI_AWS.ensure(install=ctx.install_tools)
+    if pulumi_aws is None:
+        figure.details["imports"] = f"skipped: no pulumi-aws venv at {PULUMI_AWS.venv}"
+        return figure
+    own = REPO_ROOT / ".venv" / "bin" / "python"
+    runs = 1 if ctx.quick else 3
+    samples: dict[str, list[float]] = {label: [] for label in IMPORTS}
+    # The provider imports from the work tree, pulumi-aws from anywhere else.
+    where = {False: (own, REPO_ROOT), True: (pulumi_aws, ctx.scratch)}
+    for statement, foreign in () if ctx.quick else IMPORTS.values():  # warm: byte code, caches
+        _import_seconds(where[foreign][0], statement, where[foreign][1])
+    for repeat in range(ctx.repeats):
+        for label, (statement, foreign) in IMPORTS.items():
+            python, cwd = where[foreign]
+            preload = _PRELOADED if "botocore already loaded" in label else ""
+            samples[label].append(
+                statistics.median(
+                    _import_seconds(python, statement, cwd, preload) for _ in range(runs)
+                )
+            )
+        log(
+            f"fig 6, run {repeat + 1}: "
+            + ", ".join(f"{label} {values[-1] * 1e3:.0f} ms" for label, values in samples.items())
+        )
+    for label in IMPORTS:
+        if label != _BASELINE:
+            figure.rows.append(
+                Row(
+                    f"{label} / pulumi-aws import",
+                    ratios(samples[label], samples[_BASELINE]),
+                    "x",
+                    Goal(0.3) if label == "from provider import Connection" else None,
+                )
+            )
+    figure.rows.append(
+        Row(
+            "from provider import Connection, seconds (absolute: machine-dependent)",
+            Spread.of(samples["from provider import Connection"]),
+            "s",
+            Goal(0.3),
+        )
+    )
+    figure.details["import_seconds"] = {
+        label: Spread.of(values).to_json() for label, values in samples.items()
+    }
+    return figure
