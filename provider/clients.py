@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 import botocore.session
@@ -24,6 +23,7 @@ from botocore.credentials import (
 )
 
 from ._version import USER_AGENT
+from .access import DEFAULT_SESSION_NAME, AssumeRole
 from .aws_errors import count_attempts
 
 __all__ = [
@@ -66,18 +66,6 @@ class _Settings:
     """The botocore Config new clients get (replaced by :func:`configure_clients`)."""
 
     config = _client_config()
-
-
-DEFAULT_SESSION_NAME = "codestar-connections-pulumi"
-
-
-@dataclass(frozen=True, slots=True)
-class AssumeRole:
-    """Read through a role (cross-account): STS AssumeRole from the base credentials."""
-
-    role_arn: str
-    external_id: str | None = None
-    session_name: str = DEFAULT_SESSION_NAME
 
 
 _SessionKey = tuple[str | None, AssumeRole | None]

@@ -15,8 +15,8 @@ from typing import Any
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
+from .access import DEFAULT_SESSION_NAME, AssumeRole
 from .arn import ConnectionArn, parse_connection_arn, partition_of_region
-from .aws import DEFAULT_SESSION_NAME, AssumeRole
 from .errors import InvalidConnectionArn
 from .model import STATUSES, camel_to_snake, provider_types
 

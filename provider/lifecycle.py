@@ -46,8 +46,8 @@ from pulumi.dynamic import (
     UpdateResult,
 )
 
+from .access import DEFAULT_SESSION_NAME, AssumeRole
 from .arn import parse_connection_arn
-from .aws import DEFAULT_SESSION_NAME, AssumeRole, configure_clients, describe_connection
 from .errors import CodestarConnectionsError, ConnectionNotFound
 from .gate import status_gate
 from .inputs import Invalid, LookupSpec, is_unknown, normalized, parse_inputs
@@ -74,6 +74,9 @@ class ConnectionProvider(ResourceProvider):
         profile, region = req.config.get("aws:profile"), req.config.get("aws:region")
         self._profile = str(profile) if profile else None
         self._region = str(region) if region else None
+        # The AWS layer (and botocore) loads here, in the provider host, never in the program.
+        from .aws import configure_clients
+
         configure_clients(
             max_attempts=_attempts(req.config.get("codestar:maxAttempts")),
             connect_timeout=_number(req.config.get("codestar:connectTimeout"), float),
@@ -151,6 +154,8 @@ class ConnectionProvider(ResourceProvider):
         return None
 
     def _describe(self, spec: LookupSpec) -> ConnectionDetails:
+        from .aws import describe_connection
+
         return describe_connection(
             arn=spec.arn,
             name=spec.name,

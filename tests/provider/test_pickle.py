@@ -60,3 +60,16 @@ def test_provider_host_logs_carry_no_credentials(host_factory: HostFactory) -> N
     for value in PLANTED.values():
         assert value not in stderr
     assert os.environ.get("AWS_SECRET_ACCESS_KEY") != PLANTED["AWS_SECRET_ACCESS_KEY"]
+
+
+def test_the_program_side_imports_no_botocore() -> None:
+    # A program validates inputs but never calls AWS: botocore loads in the provider host only.
+    import subprocess
+    import sys
+
+    probe = "import sys; from provider import Connection; print('botocore' in sys.modules)"
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+
+    assert completed.stdout.strip() == "False"
