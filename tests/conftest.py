@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,11 @@ import pytest
 
 from emulator import EmulatorServer
 from emulator.client import EmulatorClient
+from tests.support.call_log import is_provider_call, mutating_provider_calls
+
+# Every operation the provider and the CLI made this session, as "service:Operation" (shown in
+# the terminal summary; what an IAM policy for them must allow).
+PROVIDER_OPERATIONS = pytest.StashKey[Counter[str]]()
 
 
 @pytest.fixture(scope="session")
@@ -20,11 +26,30 @@ def emulator_server() -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture
-def emulator(emulator_server: EmulatorServer) -> EmulatorClient:
-    """The control client, after wiping connections, hosts, faults and calls."""
+def emulator(
+    emulator_server: EmulatorServer, request: pytest.FixtureRequest
+) -> Iterator[EmulatorClient]:
+    """The control client, after wiping connections, hosts, faults and calls.
+
+    At teardown the read-only promise is checked for every test that used the emulator: no
+    call with the provider's/CLI's user agent may be a write (Create*, Delete*, Update*, Tag*,
+    Untag*). Fixture calls carry their own user agent and are not counted.
+    """
     client = EmulatorClient(emulator_server.url)
     client.reset()
-    return client
+    yield client
+    calls = client.calls()
+    tally = request.config.stash.setdefault(PROVIDER_OPERATIONS, Counter())
+    tally.update(f"{c['Service']}:{c['Operation']}" for c in calls if is_provider_call(c))
+    writes = mutating_provider_calls(calls)
+    assert not writes, f"the provider or the CLI made a mutating AWS call: {writes}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    tally = terminalreporter.config.stash.get(PROVIDER_OPERATIONS, None)
+    if tally:
+        made = ", ".join(f"{operation} x{count}" for operation, count in sorted(tally.items()))
+        terminalreporter.write_line(f"AWS operations made by the provider and the CLI: {made}")
 
 
 @pytest.fixture

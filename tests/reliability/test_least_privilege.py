@@ -1,0 +1,131 @@
+"""Least privilege: the README's IAM policy is exactly what the provider and the CLI use.
+
+The policy is parsed from the JSON block under "## IAM permissions" in README.md and compared
+with the operations in the emulator's call log after this suite's own runs: an ARN lookup, a
+name lookup and a host connection, through both APIs, on the real provider host and through
+the CLI. Every action used must be listed (else the policy breaks the tool) and every action
+listed must be used (else the policy grants more than needed).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from emulator.client import EmulatorClient
+from provider import aws
+from provider.cli import main as cli_main
+from tests.conftest import PROVIDER_OPERATIONS
+from tests.support.call_log import provider_calls
+
+from .conftest import HostFactory
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def readme_iam_actions() -> set[str]:
+    text = README.read_text()
+    section = text.split("\n## IAM permissions", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```json\n(.*?)\n```", section, re.DOTALL)
+    assert block, "no JSON policy under ## IAM permissions"
+    policy = json.loads(block[1])
+    actions: set[str] = set()
+    for statement in policy["Statement"]:
+        assert statement["Effect"] == "Allow"
+        listed = statement["Action"]
+        actions |= {listed} if isinstance(listed, str) else set(listed)
+    return actions
+
+
+def actions_of(calls: list[dict[str, object]]) -> set[str]:
+    return {f"{call['Service']}:{call['Operation']}" for call in calls}
+
+
+def _host_connection(emulator: EmulatorClient, service: str) -> tuple[str, str]:
+    host_arn = emulator.boto3_client(service).create_host(  # type: ignore[call-overload]
+        Name="ghes", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://ghes.example"
+    )["HostArn"]
+    arn = emulator.create_connection(f"ghes-{service}", host_arn=host_arn, service=service)
+    return str(host_arn), arn
+
+
+@pytest.mark.parametrize("service", ["codestar-connections", "codeconnections"])
+def test_each_kind_of_lookup_uses_only_the_actions_it_needs(
+    host_factory: HostFactory, emulator: EmulatorClient, service: str
+) -> None:
+    cloud = emulator.create_connection(f"cloud-{service}", service=service)
+    _, hosted = _host_connection(emulator, service)
+    host = host_factory()
+    lookups = {
+        "by ARN": {"connectionArn": cloud},
+        "by name": {"connectionName": f"cloud-{service}", "service": service},
+        "host connection by ARN": {"connectionArn": hosted},
+    }
+    used: dict[str, set[str]] = {}
+    for label, inputs in lookups.items():
+        emulator.clear_calls()
+        _, failures = host.check(inputs)
+        assert failures == []
+        used[label] = actions_of(provider_calls(emulator))
+
+    prefix = f"{service}:"
+    assert used == {
+        "by ARN": {prefix + "GetConnection", prefix + "ListTagsForResource"},
+        "by name": {prefix + "ListConnections", prefix + "ListTagsForResource"},
+        "host connection by ARN": {
+            prefix + "GetConnection",
+            prefix + "ListTagsForResource",
+            prefix + "GetHost",
+        },
+    }
+
+
+def test_readme_iam_policy_lists_exactly_the_actions_the_provider_and_cli_use(
+    host_factory: HostFactory,
+    emulator: EmulatorClient,
+    aws_env: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    host = host_factory()
+    for service in ("codestar-connections", "codeconnections"):
+        cloud = emulator.create_connection(f"cloud-{service}", service=service)
+        _, hosted = _host_connection(emulator, service)
+        for inputs in (
+            {"connectionArn": cloud},
+            {"connectionName": f"cloud-{service}", "service": service},
+            {"connectionArn": hosted},
+        ):
+            assert host.check(inputs)[1] == []
+        aws.clear_client_cache()
+        for argv in (["get", cloud], ["get", "--name", f"cloud-{service}"], ["list"]):
+            code = cli_main(
+                [*argv, "--service", service],
+                stdin=io.StringIO(),
+                stdout=io.StringIO(),
+                stderr=io.StringIO(),
+            )
+            assert code == 0, argv
+    aws.clear_client_cache()
+
+    used = Counter(f"{c['Service']}:{c['Operation']}" for c in provider_calls(emulator))
+    listed = readme_iam_actions()
+    with capsys.disabled():
+        print(f"\nIAM actions used by this suite's lookups: {dict(sorted(used.items()))}")
+    assert set(used) - listed == set(), "used but missing from the README's IAM policy"
+    assert listed - set(used) == set(), "granted by the README's IAM policy but never used"
+
+
+def test_every_action_the_provider_made_this_session_is_in_the_readme_policy(
+    request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The shared emulator fixture tallies the provider's and the CLI's operations of every
+    # test that ran before this one in the session (the whole suite, on a full run).
+    session = request.config.stash.get(PROVIDER_OPERATIONS, Counter())
+    with capsys.disabled():
+        print(f"\nIAM actions used so far this session: {dict(sorted(session.items()))}")
+    assert set(session) <= readme_iam_actions()
