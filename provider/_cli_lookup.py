@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ._cli_debug import DebugLog
 from ._cli_env import RegionChoice, resolve_region
 from ._cli_exit import UsageError
-from .arn import ConnectionArn, parse_connection_arn
+from .arn import HOST_ARN_EXAMPLE, ConnectionArn, host_arn_service, parse_connection_arn
 from .model import STATUSES, ConnectionRecord, provider_types
 
 __all__ = [
@@ -94,16 +94,18 @@ def provider_type_option(value: str | None) -> str | None:
         return None
     if not value.strip():
         raise UsageError("--provider-type: the value is empty")
-    # Matched case-insensitively so `--provider-type github` works; anything else goes to AWS
-    # as given, and AWS decides.
+    # Matched case-insensitively so `--provider-type github` works; anything else is refused
+    # here, before a call AWS would refuse anyway.
     every = {*provider_types("codestar-connections"), *provider_types("codeconnections")}
     known = {known.lower(): known for known in every}
-    return known.get(value.lower(), value)
+    if value.lower() not in known:
+        raise UsageError(f"--provider-type: {value!r} is not one of {', '.join(sorted(every))}")
+    return known[value.lower()]
 
 
 def _host_arn_option(value: str | None) -> str | None:
-    if value is not None and not value.startswith("arn:"):
-        raise UsageError(f"--host-arn: {value!r} is not an ARN (arn:aws:codestar-connections:…)")
+    if value is not None and host_arn_service(value) is None:
+        raise UsageError(f"--host-arn: {value!r} is not a host ARN; expected {HOST_ARN_EXAMPLE}")
     return value
 
 

@@ -19,8 +19,10 @@ from .errors import InvalidConnectionArn
 
 __all__ = [
     "ARN_EXAMPLE",
+    "HOST_ARN_EXAMPLE",
     "SERVICES",
     "ConnectionArn",
+    "host_arn_service",
     "parse_connection_arn",
     "partition_of_region",
 ]
@@ -143,3 +145,25 @@ def _kind(value: object) -> str:
     if isinstance(value, list | tuple):
         return "a list"
     return f"a {type(value).__name__}"
+
+
+# The service models' HostArn pattern, read as AWS (Java) reads it: \w is ASCII, and `.` stops
+# at every line terminator.
+_ANY = "[^\n\r\x85\u2028\u2029]"
+_HOST_ARN = re.compile(
+    rf"arn:aws(-\w+)*:(?P<service>codestar-connections|codeconnections):{_ANY}+:[0-9]{{12}}:"
+    rf"host/{_ANY}+",
+    re.ASCII,
+)
+HOST_ARN_EXAMPLE = (
+    f"arn:aws:codestar-connections:<region>:<12-digit account>:host/<name>-<id> "
+    f"({_MAX_LENGTH} characters at most)"
+)
+
+
+def host_arn_service(value: object) -> str | None:
+    """The service a host ARN names (codestar-connections / codeconnections), None if malformed."""
+    if not isinstance(value, str) or len(value) > _MAX_LENGTH:
+        return None
+    matched = _HOST_ARN.fullmatch(value)
+    return matched["service"] if matched else None

@@ -169,7 +169,8 @@ def _from_client_error(
         )
     return AwsLookupError(
         f"{operation} for {subject} in {region} failed after {attempts} attempt(s) {said}: "
-        "retry later; raise AWS_MAX_ATTEMPTS if AWS keeps throttling",
+        "retry later; raise AWS_MAX_ATTEMPTS (or stack config codestar:maxAttempts) if AWS keeps "
+        "throttling",
         operation=operation,
         code=code,
         attempts=attempts,

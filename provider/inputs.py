@@ -16,7 +16,13 @@ from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
 from .access import DEFAULT_SESSION_NAME, AssumeRole
-from .arn import ConnectionArn, parse_connection_arn, partition_of_region
+from .arn import (
+    HOST_ARN_EXAMPLE,
+    ConnectionArn,
+    host_arn_service,
+    parse_connection_arn,
+    partition_of_region,
+)
 from .errors import InvalidConnectionArn
 from .model import STATUSES, camel_to_snake, provider_types
 
@@ -46,15 +52,8 @@ INPUT_FIELDS = (
     "sessionName",
 )
 _SERVICES = ("codestar-connections", "codeconnections")
-# The service models' own patterns (HostArn, RoleSessionName, ExternalId) and IAM's role ARN,
-# read as AWS (Java) reads them: \w is ASCII, and `.` stops at every line terminator.
-_ANY = "[^\n\r\x85\u2028\u2029]"
-_HOST_ARN = re.compile(
-    rf"arn:aws(-\w+)*:(?P<service>codestar-connections|codeconnections):{_ANY}+:[0-9]{{12}}:"
-    rf"host/{_ANY}+",
-    re.ASCII,
-)
-_HOST_ARN_MAX_LENGTH = 256
+# The service models' own patterns (RoleSessionName, ExternalId) and IAM's role ARN, read as
+# AWS (Java) reads them: \w is ASCII.
 _ROLE_ARN = re.compile(r"arn:aws(-\w+)*:iam::[0-9]{12}:role/[\w+=,.@/-]{1,512}", re.ASCII)
 _SESSION_NAME = re.compile(r"[\w+=,.@-]{2,64}", re.ASCII)
 _EXTERNAL_ID = re.compile(r"[\w+=,.@:/-]{2,1224}", re.ASCII)
@@ -201,15 +200,11 @@ def _region(
 def _host_arn(value: object, service: str) -> str | None:
     if value is None:
         return None
-    matched = _HOST_ARN.fullmatch(value) if isinstance(value, str) else None
-    if matched is None or len(str(value)) > _HOST_ARN_MAX_LENGTH:
-        raise Invalid(
-            "hostArn",
-            f"{value!r} is not a host ARN; expected arn:aws:codestar-connections:<region>:"
-            f"<12-digit account>:host/<name>-<id> ({_HOST_ARN_MAX_LENGTH} characters at most)",
-        )
+    host_service = host_arn_service(value)
+    if host_service is None:
+        raise Invalid("hostArn", f"{value!r} is not a host ARN; expected {HOST_ARN_EXAMPLE}")
     # The codestar-connections model takes only its own host ARNs; codeconnections takes both.
-    if service == "codestar-connections" and matched["service"] != service:
+    if service == "codestar-connections" and host_service != service:
         raise Invalid(
             "hostArn",
             f"{value!r} is a codeconnections host ARN; codestar-connections takes only "

@@ -51,7 +51,7 @@ from .arn import parse_connection_arn
 from .errors import CodestarConnectionsError, ConnectionNotFound
 from .gate import status_gate
 from .inputs import Invalid, LookupSpec, is_unknown, normalized, parse_inputs
-from .model import OUTPUT_FIELDS, ConnectionDetails
+from .model import OUTPUT_FIELDS, ConnectionDetails, camel_to_snake
 
 __all__ = ["ARN_PROPERTY", "OBSERVED_PROPERTY", "ConnectionProvider"]
 
@@ -96,6 +96,9 @@ class ConnectionProvider(ResourceProvider):
         except CodestarConnectionsError as error:
             property_ = ARN_PROPERTY if spec.arn else "connectionName"
             return CheckResult(given, [CheckFailure(property_, self._explain(error, spec, _olds))])
+        mismatch = _mismatch(details, spec)
+        if mismatch:
+            return CheckResult(given, [CheckFailure(*mismatch)])
         refused = status_gate(details, spec.require_status)
         if refused:
             return CheckResult(given, [CheckFailure("requireStatus", refused)])
@@ -185,6 +188,21 @@ class ConnectionProvider(ResourceProvider):
                 "internal: Create/Update without the snapshot Check takes; run `pulumi up` again"
             )
         return {**normalized(inputs), **observed}
+
+
+def _mismatch(details: ConnectionDetails, spec: LookupSpec) -> tuple[str, str] | None:
+    """With an ARN, provider_type / host_arn are assertions: (property, reason) if one fails."""
+    record = details.connection
+    for key, wanted, actual in (
+        ("providerType", spec.provider_type, record.provider_type),
+        ("hostArn", spec.host_arn, record.host_arn),
+    ):
+        if spec.arn is not None and wanted is not None and wanted != actual:
+            return key, (
+                f"connection {record.connection_arn} has {camel_to_snake(key)} "
+                f"{actual or 'none'}, not {wanted} as given: fix or drop {camel_to_snake(key)}"
+            )
+    return None
 
 
 def _role_from(echoed: dict[str, Any]) -> AssumeRole | None:

@@ -35,7 +35,7 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["wait", ARN, "--status", "AVAILABLE", "--timeout", "soon"], "invalid float value"),
     (["wait", ARN, "--status", "AVAILABLE", "--interval", "0"], "--interval: 0 is not"),
     (["wait", ARN, "--status", "AVAILABLE", "--timeout", "-1"], "--timeout: -1 is negative"),
-    (["list", "--host-arn", "host-1"], "--host-arn: 'host-1' is not an ARN"),
+    (["list", "--host-arn", "host-1"], "--host-arn: 'host-1' is not a host ARN"),
     (["get", ARN, "--provider-type", "GitHub"], "narrow a --name lookup"),
 ]
 
@@ -64,12 +64,13 @@ def test_a_query_that_fails_on_the_document_is_a_usage_error(
     assert_usage_error(result, mentions="In function abs(), invalid type")
 
 
-def test_an_unknown_provider_type_is_refused_by_aws_as_a_usage_error(
+def test_an_unknown_provider_type_is_a_usage_error_before_any_call(
     cli: Cli, emulator: EmulatorClient
 ) -> None:
     result = cli("list", "--provider-type", "SourceForge")
 
-    assert_usage_error(result, mentions="ValidationException")
+    assert_usage_error(result, mentions="--provider-type: 'SourceForge' is not one of AzureDevOps")
+    assert emulator.calls() == []
 
 
 def test_debug_shows_the_traceback_of_a_usage_error(cli: Cli) -> None:

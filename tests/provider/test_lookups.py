@@ -327,3 +327,29 @@ def test_fifty_name_lookups_over_a_thousand_connections_list_once(
     with capsys.disabled():
         print(f"\n50 name lookups over 1,000 connections: {listings} ListConnections calls")
     assert listings == 10  # pages of 100, listed once; 50 x 10 = 500 without sharing
+
+
+def test_with_an_arn_provider_type_and_host_arn_are_assertions(
+    host: DynamicHost, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("github-main", provider_type="GitHub")
+    host_arn, _ = make_host(emulator)
+
+    _, wrong_type = host.check({"connectionArn": arn, "providerType": "GitLab"})
+    _, wrong_host = host.check({"connectionArn": arn, "hostArn": host_arn})
+    _, right = host.check({"connectionArn": arn, "providerType": "GitHub"})
+
+    assert wrong_type == [
+        (
+            "providerType",
+            f"connection {arn} has provider_type GitHub, not GitLab as given: "
+            "fix or drop provider_type",
+        )
+    ]
+    assert wrong_host == [
+        (
+            "hostArn",
+            f"connection {arn} has host_arn none, not {host_arn} as given: fix or drop host_arn",
+        )
+    ]
+    assert right == []

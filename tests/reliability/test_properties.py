@@ -290,18 +290,7 @@ def _assert_cli_contract(
     if code == 2:
         assert len(stderr.splitlines()) == 1, (argv, stderr)
         assert stdout == ""
-        if calls and _is_known_cli_deviation(argv, calls):
-            event("known deviation: a filter AWS refused")
-            return
         assert calls == [], f"API calls before a usage error for {argv!r}: {calls}"
-
-
-def _is_known_cli_deviation(argv: list[str], calls: list[Any]) -> bool:
-    """The CLI hands --provider-type / --host-arn values it does not know to AWS ("AWS
-    decides", _cli_lookup.py) and reports AWS's ValidationException as a usage error: one call
-    for invalid input. Pinned by the xfail test below until the CLI validates them itself."""
-    filtered = "--provider-type" in argv or "--host-arn" in argv
-    return filtered and all(call["ErrorCode"] == "ValidationException" for call in calls)
 
 
 def test_property_cli_arguments_work_or_exit_2_with_one_line_before_any_call(
@@ -350,10 +339,6 @@ def test_property_cli_process_arguments_work_or_exit_2_with_one_line(
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the CLI sends unknown --provider-type/--host-arn values to AWS, not refusing them",
-)
 @pytest.mark.parametrize(
     "argv",
     [
