@@ -7,20 +7,15 @@ would demand a binary for, so neither may enter the project's .venv. Both live u
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from devkit.venvs import AWSCLI_REQUIREMENT, cache_root, cached_venv
+
 __all__ = ["AWS_CLI", "PULUMI_AWS", "Tool", "cache_dir"]
 
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "codestar-pulumi"
+cache_dir = cache_root
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,48 +28,16 @@ class Tool:
 
     @property
     def venv(self) -> Path:
-        return cache_dir() / self.venv_name
-
-    @property
-    def path(self) -> Path:
-        return self.venv / "bin" / self.executable
-
-    @property
-    def _stamp(self) -> Path:
-        return self.venv / ".bench-requirements"
-
-    def ready(self) -> bool:
-        stamp = self._stamp
-        wanted = "\n".join(self.requirements)
-        return self.path.is_file() and stamp.is_file() and stamp.read_text() == wanted
+        return cache_dir() / f"{self.venv_name}-*"
 
     def ensure(self, *, install: bool) -> Path | None:
         """The executable; installed first when missing and ``install`` (else None)."""
-        if self.ready():
-            return self.path
-        if not install:
-            return None
-        shutil.rmtree(self.venv, ignore_errors=True)
-        self.venv.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(self.venv)], check=True)
-        python = str(self.venv / "bin" / "python")
-        # ensurepip has been seen to fail once and succeed when repeated.
-        for attempt in (1, 2):
-            completed = subprocess.run(
-                [python, "-m", "ensurepip", "--default-pip"], capture_output=True, check=False
-            )
-            if completed.returncode == 0:
-                break
-            if attempt == 2:
-                raise RuntimeError(f"ensurepip failed in {self.venv}: {completed.stderr!r}")
-        pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        subprocess.run([*pip, *self.requirements], check=True)
-        self._stamp.write_text("\n".join(self.requirements))
-        return self.path
+        venv = cached_venv(self.venv_name, self.requirements, install=install)
+        return None if venv is None else venv / "bin" / self.executable
 
 
-AWS_CLI = Tool("awscli-venv", ("awscli==1.46.3",), "aws")
+AWS_CLI = Tool("awscli", (AWSCLI_REQUIREMENT,), "aws")
 # The same Pulumi SDK as the project's, so that import times compare like for like.
 PULUMI_AWS = Tool(
-    "pulumi-aws-venv", ("pulumi-aws==7.51.1", f"pulumi=={metadata.version('pulumi')}"), "python"
+    "pulumi-aws", ("pulumi-aws==7.51.1", f"pulumi=={metadata.version('pulumi')}"), "python"
 )

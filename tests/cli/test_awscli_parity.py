@@ -8,53 +8,25 @@ that virtualenv on first use (about half a minute) and reuses it afterwards.
 from __future__ import annotations
 
 import functools
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from devkit.venvs import AWSCLI_REQUIREMENT, VenvUnavailable, cached_venv
 from emulator.client import EmulatorClient
 from tests.cli.conftest import Cli, concurrently
-
-AWSCLI_REQUIREMENT = "awscli==1.46.2"
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "codestar-pulumi" / "awscli-venv"
 
 
 @pytest.fixture(scope="session")
 def aws_cli() -> Path:
-    """The ``aws`` executable of the cached AWS CLI virtualenv, built if missing or stale."""
-    venv = _cache_dir()
-    executable = venv / "bin" / "aws"
-    # Written last: a half-built virtualenv (an interrupted run) has none and is rebuilt.
-    marker = venv / ".installed"
-    if executable.exists() and marker.exists() and marker.read_text() == AWSCLI_REQUIREMENT:
-        return executable
-    shutil.rmtree(venv, ignore_errors=True)
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    # The interpreter .venv was made from: a virtualenv made from inside another one is fine,
-    # but it should not depend on .venv existing.
-    base_python = getattr(sys, "_base_executable", sys.executable)
-    _step([base_python, "-m", "venv", str(venv)])
-    pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
-    _step([*pip, "install", "--quiet", AWSCLI_REQUIREMENT])
-    marker.write_text(AWSCLI_REQUIREMENT)
-    return executable
-
-
-def _step(command: list[str]) -> None:
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
-    if done.returncode != 0:
-        pytest.fail(
-            f"setting up the AWS CLI failed: {' '.join(command)} exited {done.returncode}\n"
-            f"{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
-        )
+    """The ``aws`` executable of the cached AWS CLI virtualenv, built if missing."""
+    try:
+        venv = cached_venv("awscli", [AWSCLI_REQUIREMENT])
+    except VenvUnavailable as error:
+        pytest.fail(f"setting up the AWS CLI failed: {error}", pytrace=False)
+    assert venv is not None
+    return venv / "bin" / "aws"
 
 
 def test_get_json_is_byte_for_byte_the_aws_clis(

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from devkit.venvs import VenvUnavailable, run_step
 
 __all__ = ["EXAMPLES_VENV", "VenvUnavailable", "ensure_examples_venv", "requirements_digest"]
 
@@ -30,11 +30,6 @@ DEV_REQUIREMENTS = REPO_ROOT / "requirements-dev.txt"
 # What the examples' tests need beyond the examples themselves, pinned as in requirements-dev.
 RUNNER_PACKAGES = ("pytest", "pytest-timeout")
 STAMP = ".requirements.sha256"
-_PIP_TIMEOUT_SECONDS = 900
-
-
-class VenvUnavailable(Exception):
-    """examples/.venv could not be built (no package index, a failed install, …)."""
 
 
 def runner_pins() -> list[str]:
@@ -71,27 +66,6 @@ def _locked() -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _run(args: list[str]) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    try:
-        completed = subprocess.run(
-            args,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=_PIP_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise VenvUnavailable(f"`{' '.join(args)}` could not run: {error}") from error
-    if completed.returncode != 0:
-        raise VenvUnavailable(
-            f"`{' '.join(args)}` exited with {completed.returncode}:\n"
-            f"{(completed.stdout + completed.stderr)[-3000:]}"
-        )
-
-
 def ensure_examples_venv() -> Path:
     """The examples' Python interpreter, building examples/.venv first if it is stale."""
     python = EXAMPLES_VENV / "bin" / "python"
@@ -102,8 +76,8 @@ def ensure_examples_venv() -> Path:
             return python
         # Rebuilt from scratch rather than upgraded in place: no stale package survives.
         shutil.rmtree(EXAMPLES_VENV, ignore_errors=True)
-        _run([sys.executable, "-m", "venv", str(EXAMPLES_VENV)])
-        _run(
+        run_step([sys.executable, "-m", "venv", str(EXAMPLES_VENV)])
+        run_step(
             [
                 str(python),
                 *("-m", "pip", "install", "--quiet", "--disable-pip-version-check"),
