@@ -83,7 +83,7 @@ class ConnectionProvider(ResourceProvider):
             read_timeout=_number(req.config.get("codestar:readTimeout"), float),
         )
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         given = normalized(news)
         try:
             spec = parse_inputs(news, default_region=self._region or _default_region())
@@ -95,7 +95,7 @@ class ConnectionProvider(ResourceProvider):
             details = self._describe(spec)
         except CodestarConnectionsError as error:
             property_ = ARN_PROPERTY if spec.arn else "connectionName"
-            return CheckResult(given, [CheckFailure(property_, self._explain(error, spec, _olds))])
+            return CheckResult(given, [CheckFailure(property_, self._explain(error, spec, olds))])
         mismatch = _mismatch(details, spec)
         if mismatch:
             return CheckResult(given, [CheckFailure(*mismatch)])
