@@ -15,13 +15,12 @@ import pytest
 
 from devkit.sandbox import ProgramSandbox, offline_env
 from emulator.client import EmulatorClient
+from tests.support.call_log import MUTATING_PREFIXES, provider_calls
 
 from .conftest import PulumiCLI
 
 pytestmark = pytest.mark.engine
 
-PROVIDER_AGENT = "codestar-connections-pulumi/"
-MUTATING = ("Create", "Delete", "Update", "Tag", "Untag")
 PLANTED = {
     "AWS_ACCESS_KEY_ID": "AKIAENGINEPLANTED001",
     "AWS_SECRET_ACCESS_KEY": "engine-planted-secret-0001",
@@ -43,10 +42,6 @@ from provider import Connection
 for index, arn in enumerate(json.loads(pulumi.Config().require("arns"))):
     pulumi.export(f"status{index}", Connection(f"c{index}", connection_arn=arn).connection_status)
 """
-
-
-def provider_calls(emulator: EmulatorClient, operation: str | None = None) -> list[dict[str, Any]]:
-    return [c for c in emulator.calls(operation) if PROVIDER_AGENT in (c.get("UserAgent") or "")]
 
 
 def make_sandbox(
@@ -213,7 +208,7 @@ def test_whole_lifecycle_makes_only_get_connection_calls(
     operations = Counter(c["Operation"] for c in provider_calls(emulator))
 
     assert set(operations) == {"GetConnection", "ListTagsForResource"}
-    assert not [op for op in operations if op.startswith(MUTATING)]
+    assert not [op for op in operations if op.startswith(MUTATING_PREFIXES)]
 
 
 def test_connection_get_adopts_by_arn_as_a_read_resource(

@@ -10,24 +10,15 @@ from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
 from emulator.client import EmulatorClient
+from tests.support.call_log import MUTATING_PREFIXES, provider_calls
 from tests.support.dynamic_host import DynamicHost
 
 from .conftest import HostFactory
 
 DIFF_UNKNOWN = provider_pb2.DiffResponse.DIFF_UNKNOWN
 DIFF_SOME = provider_pb2.DiffResponse.DIFF_SOME
-MUTATING = ("Create", "Delete", "Update", "Tag", "Untag")
 # A well-formed ARN of a connection nobody created: for failures that come before any answer.
 UNSEEN = {"connectionArn": "arn:aws:codestar-connections:us-east-1:123456789012:connection/x"}
-
-
-def provider_calls(emulator: EmulatorClient, operation: str | None = None) -> list[dict[str, Any]]:
-    """Calls the provider made (fixtures identify themselves with their own user agent)."""
-    return [
-        call
-        for call in emulator.calls(operation)
-        if "codestar-connections-pulumi/" in (call.get("UserAgent") or "")
-    ]
 
 
 def up(host: DynamicHost, arn: str) -> tuple[dict[str, Any], str, dict[str, Any]]:
@@ -247,7 +238,7 @@ def test_provider_makes_no_mutating_call_in_a_whole_lifecycle(
     operations = {call["Operation"] for call in provider_calls(emulator)}
 
     assert operations == {"GetConnection", "ListTagsForResource"}
-    assert not [op for op in operations if op.startswith(MUTATING)]
+    assert not [op for op in operations if op.startswith(MUTATING_PREFIXES)]
 
 
 @pytest.mark.parametrize(

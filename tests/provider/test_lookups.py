@@ -12,17 +12,13 @@ from moto.server import ThreadedMotoServer
 from pulumi.runtime.proto import provider_pb2
 
 from emulator.client import EmulatorClient
+from tests.support.call_log import provider_calls
 from tests.support.dynamic_host import DynamicHost
 
 from .conftest import PLANTED, HostFactory
 
 DIFF_SOME = provider_pb2.DiffResponse.DIFF_SOME
 DIFF_UNKNOWN = provider_pb2.DiffResponse.DIFF_UNKNOWN
-AGENT = "codestar-connections-pulumi/"
-
-
-def provider_calls(emulator: EmulatorClient, operation: str | None = None) -> list[dict[str, Any]]:
-    return [c for c in emulator.calls(operation) if AGENT in (c.get("UserAgent") or "")]
 
 
 @pytest.fixture
