@@ -184,14 +184,7 @@ def _host_out(record: Host) -> dict[str, object]:
         "HostArn": record.host_arn,
         "ProviderType": record.provider_type,
         "ProviderEndpoint": record.provider_endpoint,
-        "VpcConfiguration": None
-        if vpc is None
-        else {
-            "VpcId": vpc.vpc_id,
-            "SubnetIds": list(vpc.subnet_ids),
-            "SecurityGroupIds": list(vpc.security_group_ids),
-            "TlsCertificate": vpc.tls_certificate,
-        },
+        "VpcConfiguration": None if vpc is None else vpc.to_json(),
         "Status": record.status,
         "StatusMessage": record.status_message,
     }

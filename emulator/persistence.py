@@ -143,14 +143,7 @@ def _host_to_json(scope: Scope, record: Host) -> dict[str, object]:
         "ProviderEndpoint": record.provider_endpoint,
         "Status": record.status,
         "StatusMessage": record.status_message,
-        "VpcConfiguration": None
-        if vpc is None
-        else {
-            "VpcId": vpc.vpc_id,
-            "SubnetIds": list(vpc.subnet_ids),
-            "SecurityGroupIds": list(vpc.security_group_ids),
-            "TlsCertificate": vpc.tls_certificate,
-        },
+        "VpcConfiguration": None if vpc is None else vpc.to_json(),
         "Tags": record.tags,
     }
 

@@ -39,6 +39,15 @@ class VpcConfiguration:
     security_group_ids: tuple[str, ...]
     tls_certificate: str | None = None
 
+    def to_json(self) -> dict[str, object]:
+        """The API's (and the state file's) VpcConfiguration document."""
+        return {
+            "VpcId": self.vpc_id,
+            "SubnetIds": list(self.subnet_ids),
+            "SecurityGroupIds": list(self.security_group_ids),
+            "TlsCertificate": self.tls_certificate,
+        }
+
 
 @dataclass
 class Connection:
