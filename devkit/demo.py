@@ -68,16 +68,11 @@ def run_with_mocks(url: str, arn: str) -> int:
 
     import pulumi
 
-    from provider.lifecycle import ConnectionProvider
+    from .mocks import check_then_create
 
     class Mocks(pulumi.runtime.Mocks):
         def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
-            provider = ConnectionProvider()
-            checked = provider.check({}, dict(args.inputs))
-            if checked.failures:
-                raise RuntimeError(checked.failures[0].reason)
-            created = provider.create(checked.inputs)
-            return created.id, dict(created.outs or {})
+            return check_then_create(args.inputs)
 
         def call(
             self, args: pulumi.runtime.MockCallArgs

@@ -22,8 +22,8 @@ from typing import Any
 
 import pulumi
 
+from devkit.mocks import CheckFailed, check_then_create
 from provider.aws import clear_client_cache
-from provider.lifecycle import ConnectionProvider
 
 __all__ = [
     "CONNECTION_TYPE",
@@ -40,10 +40,6 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CONNECTION_TYPE = "pulumi-python:dynamic/codestar:Connection"
 STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 MOCK_ACCOUNT = "123456789012"
-
-
-class CheckFailed(Exception):
-    """Check refused a Connection's inputs; the engine would print these and stop."""
 
 
 class _UnretrievedCheckFailures(logging.Filter):
@@ -79,7 +75,7 @@ class ExampleMocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         inputs = dict(args.inputs)
         if args.typ == CONNECTION_TYPE:
-            id_, outputs = _connection(inputs)
+            id_, outputs = check_then_create(inputs)
         elif args.typ == STACK_REFERENCE_TYPE:
             stack = str(inputs["name"])
             if stack not in self.stack_outputs:
@@ -101,15 +97,6 @@ class ExampleMocks(pulumi.runtime.Mocks):
     def one(self, type_: str) -> Registered:
         [registered] = self.of_type(type_)
         return registered
-
-
-def _connection(inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    provider = ConnectionProvider()
-    checked = provider.check({}, inputs)
-    if checked.failures:
-        raise CheckFailed("; ".join(f"{f.property}: {f.reason}" for f in checked.failures or []))
-    created = provider.create(checked.inputs or {})
-    return str(created.id), dict(created.outs or {})
 
 
 def _echoed(type_: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:

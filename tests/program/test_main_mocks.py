@@ -11,9 +11,9 @@ from typing import Any
 import pulumi
 import pytest
 
+from devkit.mocks import check_then_create
 from emulator.client import EmulatorClient
 from provider.aws import clear_client_cache
-from provider.lifecycle import ConnectionProvider
 
 PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
 PROJECT = "codestar-connections"
@@ -28,11 +28,7 @@ class ProviderMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         self.registered.append(args.typ)
-        provider = ConnectionProvider()
-        checked = provider.check({}, dict(args.inputs))
-        assert checked.failures == [], checked.failures
-        created = provider.create(checked.inputs)
-        return created.id, dict(created.outs or {})
+        return check_then_create(args.inputs)
 
     def call(
         self, args: pulumi.runtime.MockCallArgs
