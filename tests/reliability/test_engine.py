@@ -70,12 +70,19 @@ _STATE_KEYS = ("urn", "type", "id", "custom", "external", "parent", "provider", 
 
 
 def resources(sandbox: ProgramSandbox) -> list[dict[str, Any]]:
-    """The stack's resources as `pulumi stack export` shows them, bookkeeping left out."""
+    """The stack's resources as `pulumi stack export` shows them, bookkeeping left out.
+
+    Sorted by URN: the engine may store independent siblings (the two Connections, registered
+    concurrently) in either order from one run to the next, and that order means nothing.
+    """
     deployment = sandbox.stack_export()["deployment"]
-    return [
-        {key: resource.get(key) for key in _STATE_KEYS}
-        for resource in deployment.get("resources", [])
-    ]
+    return sorted(
+        (
+            {key: resource.get(key) for key in _STATE_KEYS}
+            for resource in deployment.get("resources", [])
+        ),
+        key=lambda resource: str(resource["urn"]),
+    )
 
 
 def assert_state_unchanged(stage: Stage) -> None:
