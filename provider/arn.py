@@ -9,12 +9,10 @@ reads a connection come from its ARN, so a bad ARN is rejected here, before any 
 from __future__ import annotations
 
 import functools
-import importlib.util
-import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
+from .botocore_data import load_data
 from .errors import InvalidConnectionArn
 
 __all__ = [
@@ -64,12 +62,7 @@ class ConnectionArn:
 def _partition_regions() -> dict[str, re.Pattern[str]]:
     # botocore ships the partition table (aws, aws-cn, aws-us-gov, the iso partitions, …) as
     # local data; reading it keeps us current with new partitions without a network call.
-    # Read as a file, not through botocore.loaders: importing botocore (and urllib3 with it)
-    # would triple the time the CLI takes to reject a bad ARN.
-    spec = importlib.util.find_spec("botocore")
-    assert spec is not None and spec.submodule_search_locations, "botocore is not installed"
-    path = Path(spec.submodule_search_locations[0]) / "data" / "partitions.json"
-    data = json.loads(path.read_text())
+    data = load_data("partitions.json")
     return {p["id"]: re.compile(p["regionRegex"]) for p in data["partitions"]}
 
 

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .botocore_data import load_service_model
+
 __all__ = [
     "CONNECTION_FIELDS",
     "NO_HOST",
@@ -33,9 +35,7 @@ STATUSES = ("PENDING", "AVAILABLE", "ERROR")
 @functools.cache
 def provider_types(service: str) -> tuple[str, ...]:
     """ProviderType values of a service, from botocore's model (AzureDevOps: codeconnections)."""
-    import botocore.loaders  # deferred: the model is needed only when a type is given
-
-    model = botocore.loaders.create_loader().load_service_model(service, "service-2")
+    model = load_service_model(service)
     return tuple(model["shapes"]["ProviderType"]["enum"])
 
 

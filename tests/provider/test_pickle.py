@@ -62,14 +62,45 @@ def test_provider_host_logs_carry_no_credentials(host_factory: HostFactory) -> N
     assert os.environ.get("AWS_SECRET_ACCESS_KEY") != PLANTED["AWS_SECRET_ACCESS_KEY"]
 
 
+_PROGRAM_PROBE = """
+import json, runpy, sys
+import pulumi
+
+class Mocks(pulumi.runtime.Mocks):
+    def new_resource(self, args):
+        return args.name, dict(args.inputs)
+    def call(self, args):
+        return {}, None
+
+pulumi.runtime.set_mocks(Mocks(), project="codestar-connections", stack="probe", preview=True)
+arn = "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc"
+host = "arn:aws:codestar-connections:eu-west-1:123456789012:host/gh-0123456789"
+pulumi.runtime.set_all_config({
+    "codestar-connections:connectionArn": arn,
+    "codestar-connections:connections": json.dumps([
+        {"key": "a", "arn": arn, "providerType": "GitHub", "requireStatus": "AVAILABLE"},
+        {"name": "ghe", "providerType": "GitHubEnterpriseServer", "hostArn": host,
+         "region": "eu-west-1", "assumeRoleArn": "arn:aws:iam::123456789012:role/read"},
+    ]),
+})
+runpy.run_path(sys.argv[1], run_name="__main__")
+print(sorted({m.split(".")[0] for m in sys.modules} & {"boto3", "botocore", "urllib3"}))
+"""
+
+
 def test_the_program_side_imports_no_botocore() -> None:
-    # A program validates inputs but never calls AWS: botocore loads in the provider host only.
+    # A program validates inputs (every kind, here) but never calls AWS: botocore and urllib3
+    # load in the provider host only.
     import subprocess
     import sys
+    from pathlib import Path
 
-    probe = "import sys; from provider import Connection; print('botocore' in sys.modules)"
+    program = Path(__file__).resolve().parents[2] / "__main__.py"
     completed = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _PROGRAM_PROBE, str(program)],
+        capture_output=True,
+        text=True,
+        check=True,
     )
 
-    assert completed.stdout.strip() == "False"
+    assert completed.stdout.strip().splitlines()[-1] == "[]"

@@ -1,0 +1,90 @@
+"""Lookups started before the engine asks for them, each handed out once.
+
+The engine calls Check one resource at a time (and each Check waits for its lookup), so a stack
+of N connections pays N round trips end to end. The provider host sees the whole stack config at
+its first request; :class:`Prefetch` starts the lookups it names there on a few threads, and
+Check takes each result instead of making the same calls itself. The calls, and their count per
+resource, stay the same; they only overlap.
+
+A lookup nobody takes costs its calls and nothing else: results are not kept beyond one take,
+errors are raised by the Check that takes them (exactly as that Check would have met them).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import Future
+from typing import Generic, TypeVar
+
+__all__ = ["DEFAULT_WORKERS", "Prefetch"]
+
+T = TypeVar("T")
+
+# Few enough that a real account's API rate is not a concern (botocore retries throttles
+# anyway), enough that N round trips take about N / 8 of the time.
+DEFAULT_WORKERS = 8
+
+
+class Prefetch(Generic[T]):
+    """Runs ``(key, load)`` pairs on daemon threads; :meth:`take` hands each result out once.
+
+    Daemon threads: the engine may stop the provider host at any moment (a failed Check, a
+    cancelled preview) and a queue of lookups must not hold the process open.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._futures: dict[Hashable, Future[T]] = {}
+
+    def start(
+        self, loads: Iterable[tuple[Hashable, Callable[[], T]]], workers: int = DEFAULT_WORKERS
+    ) -> int:
+        """Queue every load whose key is not queued yet; returns how many were queued."""
+        work: queue.SimpleQueue[tuple[Future[T], Callable[[], T]]] = queue.SimpleQueue()
+        queued = 0
+        with self._lock:
+            for key, load in loads:
+                if key in self._futures:
+                    continue
+                future: Future[T] = Future()
+                self._futures[key] = future
+                work.put((future, load))
+                queued += 1
+        for index in range(min(workers, queued)):
+            threading.Thread(
+                target=_drain, args=(work,), name=f"codestar-prefetch-{index}", daemon=True
+            ).start()
+        return queued
+
+    def take(self, key: Hashable) -> Future[T] | None:
+        """The lookup started for ``key`` (running or done), or None: then look it up yourself.
+
+        A lookup still waiting in the queue is cancelled and None returned: the caller is
+        about to make the same calls, so the queue must not make them a second time.
+        """
+        with self._lock:
+            future = self._futures.pop(key, None)
+        if future is None or future.cancel():
+            return None
+        return future
+
+    def pending(self) -> int:
+        """Lookups started and not taken yet (for tests and benchmarks)."""
+        with self._lock:
+            return len(self._futures)
+
+
+def _drain(work: queue.SimpleQueue[tuple[Future[T], Callable[[], T]]]) -> None:
+    while True:
+        try:
+            future, load = work.get_nowait()
+        except queue.Empty:
+            return
+        if not future.set_running_or_notify_cancel():
+            continue  # taken (and cancelled) before its turn
+        try:
+            future.set_result(load())
+        except BaseException as error:  # handed to the Check that takes it
+            future.set_exception(error)

@@ -1,0 +1,227 @@
+"""Prefetch: the host's first request starts the lookups of every connection the stack config
+names; each Check takes its own result once (provider/prefetch.py). Through the real host."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from emulator.client import EmulatorClient
+from provider.inputs import parse_inputs
+from provider.lifecycle import ConnectionProvider
+from provider.prefetch import Prefetch
+from tests.support.call_log import provider_calls
+
+from .conftest import HostFactory
+
+PROJECT = "codestar-connections"
+MISSING = "arn:aws:codestar-connections:us-east-1:123456789012:connection/gone"
+
+
+def config_naming(entries: list[dict[str, Any]], **extra: str) -> dict[str, str]:
+    """Stack config as the engine hands it to the host: structured values as JSON text."""
+    return {f"{PROJECT}:connections": json.dumps(entries), **extra}
+
+
+def calls_by_target(emulator: EmulatorClient, operation: str) -> Counter[str]:
+    calls = provider_calls(emulator, operation)
+    return Counter(str(call.get("Arn") or call.get("Region")) for call in calls)
+
+
+def wait_for(condition: Any, what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
+
+
+def test_the_first_check_starts_every_lookup_and_each_check_takes_its_own(
+    host_factory: HostFactory, emulator: EmulatorClient
+) -> None:
+    arns = [emulator.create_connection(f"repo-{i}", status="AVAILABLE") for i in range(6)]
+    emulator.set_status(arns[3], "ERROR")
+    host = host_factory(config_naming([{"arn": arn} for arn in arns]), PULUMI_PROJECT=PROJECT)
+
+    first, failures = host.check({"connectionArn": arns[0]})
+
+    assert failures == []
+    assert first["observed"]["connectionArn"] == arns[0]
+    # Before any other Check, every connection the config names is being looked up.
+    wait_for(lambda: set(calls_by_target(emulator, "GetConnection")) == set(arns), "prefetch")
+    for index, arn in enumerate(arns[1:], start=1):
+        inputs, failures = host.check({"connectionArn": arn})
+        assert failures == []
+        assert inputs["observed"]["connectionArn"] == arn
+        assert inputs["observed"]["connectionName"] == f"repo-{index}"
+        assert inputs["observed"]["connectionStatus"] == ("ERROR" if index == 3 else "AVAILABLE")
+    # The same calls as without prefetch: one of each per connection.
+    assert calls_by_target(emulator, "GetConnection") == dict.fromkeys(arns, 1)
+    assert calls_by_target(emulator, "ListTagsForResource") == dict.fromkeys(arns, 1)
+
+
+def test_a_prefetched_result_serves_one_check_only(
+    host_factory: HostFactory, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("flipping", status="AVAILABLE")
+    host = host_factory(config_naming([{"arn": arn}]), PULUMI_PROJECT=PROJECT)
+
+    before, _ = host.check({"connectionArn": arn})
+    emulator.set_status(arn, "ERROR")
+    after, _ = host.check({"connectionArn": arn})
+
+    assert before["observed"]["connectionStatus"] == "AVAILABLE"
+    assert after["observed"]["connectionStatus"] == "ERROR"
+    assert calls_by_target(emulator, "GetConnection") == {arn: 2}
+
+
+def test_a_prefetched_error_fails_its_check_as_its_own_call_would(
+    host_factory: HostFactory, emulator: EmulatorClient
+) -> None:
+    present = emulator.create_connection("present")
+    entries = [{"arn": present}, {"arn": MISSING}]
+    prefetching = host_factory(config_naming(entries), PULUMI_PROJECT=PROJECT)
+    plain = host_factory(
+        config_naming(entries, **{"codestar:prefetch": "false"}), PULUMI_PROJECT=PROJECT
+    )
+
+    prefetching.check({"connectionArn": present})
+    wait_for(lambda: calls_by_target(emulator, "GetConnection")[MISSING] == 1, "prefetch")
+    _, prefetched_failures = prefetching.check({"connectionArn": MISSING})
+    _, plain_failures = plain.check({"connectionArn": MISSING})
+
+    assert prefetched_failures == plain_failures
+    assert plain_failures[0][0] == "connectionArn"
+    assert "not found in us-east-1 (ResourceNotFoundException)" in plain_failures[0][1]
+    # One call per host for the missing ARN: the prefetched error was not retried by Check.
+    assert calls_by_target(emulator, "GetConnection")[MISSING] == 2
+
+
+def test_name_entries_are_prefetched_in_their_region(
+    host_factory: HostFactory, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("by-arn")
+    dublin = emulator.create_connection("dublin", region="eu-west-1")
+    entries = [{"arn": arn}, {"name": "dublin", "region": "eu-west-1"}]
+    host = host_factory(config_naming(entries), PULUMI_PROJECT=PROJECT)
+
+    host.check({"connectionArn": arn})
+    wait_for(lambda: calls_by_target(emulator, "ListTagsForResource")[dublin] == 1, "prefetch")
+    inputs, failures = host.check({"connectionName": "dublin", "region": "eu-west-1"})
+
+    assert failures == []
+    assert inputs["observed"]["connectionArn"] == dublin
+    assert calls_by_target(emulator, "ListConnections") == {"eu-west-1": 1}
+    assert calls_by_target(emulator, "ListTagsForResource")[dublin] == 1
+
+
+def test_prefetch_off_makes_each_call_in_its_check(
+    host_factory: HostFactory, emulator: EmulatorClient
+) -> None:
+    arns = [emulator.create_connection(f"lazy-{i}") for i in range(3)]
+    config = config_naming([{"arn": arn} for arn in arns], **{"codestar:prefetch": "false"})
+    host = host_factory(config, PULUMI_PROJECT=PROJECT)
+
+    host.check({"connectionArn": arns[0]})
+    after_first = calls_by_target(emulator, "GetConnection")
+    host.check({"connectionArn": arns[1]})
+
+    assert after_first == {arns[0]: 1}
+    assert calls_by_target(emulator, "GetConnection") == {arns[0]: 1, arns[1]: 1}
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {f"{PROJECT}:connections": "[not json"},
+        {f"{PROJECT}:connections": json.dumps([{"arn": "arn:aws:s3:::bucket"}])},
+        {f"{PROJECT}:connections": json.dumps({"arn": "not-a-list"})},
+        {f"{PROJECT}:connectionArn": "nonsense"},
+        {"other-project:connections": json.dumps([{"arn": MISSING}])},
+    ],
+)
+def test_config_it_cannot_use_starts_nothing_and_checks_still_work(
+    host_factory: HostFactory, emulator: EmulatorClient, config: dict[str, str]
+) -> None:
+    arn = emulator.create_connection("steady")
+    host = host_factory(config, PULUMI_PROJECT=PROJECT)
+
+    inputs, failures = host.check({"connectionArn": arn})
+
+    assert failures == []
+    assert inputs["observed"]["connectionArn"] == arn
+    assert calls_by_target(emulator, "GetConnection") == {arn: 1}
+
+
+def test_a_bad_prefetch_flag_is_refused_naming_the_key(host_factory: HostFactory) -> None:
+    host = host_factory({"codestar:prefetch": "sometimes"})
+
+    with pytest.raises(Exception, match=r"codestar:prefetch must be true or false"):
+        host.check({"connectionArn": MISSING})
+
+
+def _spec(**inputs: Any) -> Any:
+    return parse_inputs(inputs, default_region="us-east-1")
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {"connectionArn": MISSING, "profile": "audit"},
+        {"connectionArn": MISSING, "assumeRoleArn": "arn:aws:iam::123456789012:role/reader"},
+        {"connectionArn": MISSING.replace("/gone", "/other")},
+    ],
+)
+def test_lookups_with_other_credentials_or_targets_do_not_share_a_result(
+    other: dict[str, str],
+) -> None:
+    provider = ConnectionProvider()
+    key = provider._lookup_key(_spec(connectionArn=MISSING))
+
+    assert provider._lookup_key(_spec(**other)) != key
+    # Filters and the status gate are Check's business, not the lookup's.
+    assert provider._lookup_key(_spec(connectionArn=MISSING, requireStatus="AVAILABLE")) == key
+
+
+def test_prefetch_hands_each_result_out_once_and_raises_errors_where_taken() -> None:
+    def fail() -> int:
+        raise ValueError("no such thing")
+
+    prefetch: Prefetch[int] = Prefetch()
+    assert prefetch.start([("a", lambda: 1), ("b", fail), ("a", lambda: 2)]) == 2
+
+    taken = prefetch.take("a")
+    assert taken is not None and taken.result(timeout=10) == 1
+    assert prefetch.take("a") is None
+    failed = prefetch.take("b")
+    assert failed is not None
+    with pytest.raises(ValueError, match="no such thing"):
+        failed.result(timeout=10)
+    assert prefetch.pending() == 0
+
+
+def test_a_lookup_still_queued_when_taken_is_left_to_the_taker() -> None:
+    release = threading.Event()
+    ran: list[str] = []
+
+    def blocking() -> str:
+        release.wait(10)
+        ran.append("first")
+        return "first"
+
+    prefetch: Prefetch[str] = Prefetch()
+    prefetch.start([("first", blocking), ("second", lambda: ran.append("second") or "x")], 1)
+    wait_for(lambda: any(t.name == "codestar-prefetch-0" for t in threading.enumerate()), "worker")
+
+    assert prefetch.take("second") is None  # queued behind "first": cancelled, not run later
+    release.set()
+    first = prefetch.take("first")
+    assert first is not None and first.result(timeout=10) == "first"
+    wait_for(lambda: not any(t.name == "codestar-prefetch-0" for t in threading.enumerate()), "exit")
+    assert ran == ["first"]
+    assert all(t.daemon for t in threading.enumerate() if t.name.startswith("codestar-prefetch"))
