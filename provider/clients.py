@@ -39,6 +39,7 @@ __all__ = [
 # Timeouts short enough that a dead endpoint fails a preview in seconds, not minutes.
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 20.0
+_MAX_POOL_CONNECTIONS = 32
 
 
 def _client_config(
@@ -59,6 +60,9 @@ def _client_config(
         read_timeout=read_timeout,
         user_agent_extra=USER_AGENT,
         tcp_keepalive=True,
+        # Every thread that may call at once (the tags pool, the prefetch, the host's own
+        # threads) keeps its connection: botocore's default of 10 would drop and redo some.
+        max_pool_connections=_MAX_POOL_CONNECTIONS,
     )
 
 

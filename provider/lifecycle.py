@@ -8,6 +8,9 @@ Which engine step calls what, and why each method does what it does:
   inputs: the engine stores inputs as what the last ``pulumi up`` accepted and compares them
   when Diff leaves the decision to it, so drift held only in outputs would read as "same".
   ``require_status`` is enforced here: a connection in another status fails the preview.
+  The engine calls Check one resource at a time; ``configure`` (at the host's first request)
+  starts the lookups of every connection the stack config names (provider/prefetch.py), and
+  Check takes its own result from there: the same calls, made concurrently.
 - ``diff``   — the looked-up ARN changed (new ARN input, or a name now resolving to a recreated
   connection) → replace. ``observed`` differs from the stored outputs → update. Otherwise no
   decision (DIFF_UNKNOWN): the engine compares the inputs, i.e. what AWS says now against what
@@ -33,7 +36,9 @@ and reads the stack's ``aws:region`` / ``aws:profile`` there.
 from __future__ import annotations
 
 import functools
-from typing import Any
+import json
+from collections.abc import Hashable
+from typing import TYPE_CHECKING, Any
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -52,6 +57,10 @@ from .errors import CodestarConnectionsError, ConnectionNotFound
 from .gate import status_gate
 from .inputs import Invalid, LookupSpec, is_unknown, normalized, parse_inputs
 from .model import OUTPUT_FIELDS, ConnectionDetails, camel_to_snake
+from .prefetch import Prefetch
+
+if TYPE_CHECKING:
+    from pulumi.dynamic.config import Config
 
 __all__ = ["ARN_PROPERTY", "OBSERVED_PROPERTY", "ConnectionProvider"]
 
@@ -68,6 +77,7 @@ class ConnectionProvider(ResourceProvider):
     # Class-level defaults: the pickle carries no instance state; configure() sets them.
     _profile: str | None = None
     _region: str | None = None
+    _prefetch: Prefetch[ConnectionDetails] | None = None
 
     def configure(self, req: ConfigureRequest) -> None:
         # Dynamic providers receive the whole stack config, namespaces kept.
@@ -82,6 +92,31 @@ class ConnectionProvider(ResourceProvider):
             connect_timeout=_number(req.config.get("codestar:connectTimeout"), float),
             read_timeout=_number(req.config.get("codestar:readTimeout"), float),
         )
+        if _flag(req.config.get("codestar:prefetch"), "codestar:prefetch", default=True):
+            self._start_prefetch(req.config)
+
+    def _start_prefetch(self, config: Config) -> None:
+        """Start the lookups of every connection the stack config names (see prefetch.py).
+
+        The engine's first request to this host arrives when the program has registered its
+        resources; the Checks that follow, one at a time, then find their lookups done.
+        """
+        from .stack_config import lookups_from_config
+
+        single = config.get("connectionArn")
+        try:
+            specs = lookups_from_config(
+                str(single) if single else None,
+                _decoded(config.get("connections")),
+                default_region=self._region or _default_region(),
+            )
+        except CodestarConnectionsError:
+            return  # not this program's config, or bad: the program itself reports that
+        prefetch: Prefetch[ConnectionDetails] = Prefetch()
+        prefetch.start(
+            (self._lookup_key(spec), functools.partial(self._lookup, spec)) for spec in specs
+        )
+        self._prefetch = prefetch
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         given = normalized(news)
@@ -157,6 +192,11 @@ class ConnectionProvider(ResourceProvider):
         return None
 
     def _describe(self, spec: LookupSpec) -> ConnectionDetails:
+        """The lookup's result: taken from the prefetch when it started this one, else made."""
+        started = self._prefetch.take(self._lookup_key(spec)) if self._prefetch else None
+        return started.result() if started is not None else self._lookup(spec)
+
+    def _lookup(self, spec: LookupSpec) -> ConnectionDetails:
         from .aws import describe_connection
 
         return describe_connection(
@@ -168,6 +208,21 @@ class ConnectionProvider(ResourceProvider):
             role=spec.role,
             provider_type=spec.provider_type,
             host_arn=spec.host_arn,
+        )
+
+    def _lookup_key(self, spec: LookupSpec) -> Hashable:
+        """What decides a lookup's calls: equal keys, same calls with the same credentials."""
+        access = (spec.profile or self._profile, spec.role)
+        if spec.arn is not None:  # region and service come from the ARN; filters do not apply
+            return ("arn", str(spec.arn), *access)
+        return (
+            "name",
+            spec.name,
+            spec.region,
+            spec.service,
+            spec.provider_type,
+            spec.host_arn,
+            *access,
         )
 
     def _explain(
@@ -227,6 +282,26 @@ def _number(value: object, kind: type[int] | type[float]) -> float | None:
     if number <= 0:
         raise CodestarConnectionsError(f"stack config codestar:* must be positive, got {value!r}")
     return number
+
+
+def _flag(value: object, key: str, *, default: bool) -> bool:
+    """A true/false stack config value (values arrive as strings, or as booleans)."""
+    if value in (None, ""):
+        return default
+    text = str(value).lower()
+    if text not in ("true", "false"):
+        raise CodestarConnectionsError(f"stack config {key} must be true or false, got {value!r}")
+    return text == "true"
+
+
+def _decoded(value: object) -> object:
+    """A structured config value as the program sees it (the host may pass it as JSON text)."""
+    if isinstance(value, str) and value[:1] in ("[", "{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _attempts(value: object) -> int | None:

@@ -23,10 +23,10 @@ from typing import Any
 
 from .arn import ARN_EXAMPLE, parse_connection_arn
 from .errors import CodestarConnectionsError, InvalidConnectionArn
-from .inputs import INPUT_FIELDS, Invalid, parse_inputs
+from .inputs import INPUT_FIELDS, Invalid, LookupSpec, parse_inputs
 from .model import camel_to_snake
 
-__all__ = ["ConfigError", "ConnectionEntry", "entries_from_config"]
+__all__ = ["ConfigError", "ConnectionEntry", "entries_from_config", "lookups_from_config"]
 
 # An entry's keys: the resource's inputs, with arn/name short for connectionArn/connectionName.
 _ALIASES = {"arn": "connectionArn", "name": "connectionName"}
@@ -39,10 +39,15 @@ class ConfigError(CodestarConnectionsError):
 
 @dataclass(frozen=True, slots=True)
 class ConnectionEntry:
-    """One connection to look up: its stack output name and the Connection keyword arguments."""
+    """One connection to look up: its stack output name and its inputs (state names)."""
 
     key: str
-    arguments: dict[str, Any]
+    inputs: dict[str, Any]
+
+    @property
+    def arguments(self) -> dict[str, Any]:
+        """The inputs as :class:`provider.Connection` keyword arguments."""
+        return {camel_to_snake(k): v for k, v in self.inputs.items()}
 
 
 def entries_from_config(
@@ -56,7 +61,7 @@ def entries_from_config(
             parse_connection_arn(connection_arn, field="stack config connectionArn")
         except InvalidConnectionArn as error:
             raise ConfigError(f"{error}; {fix}") from None
-        single = ConnectionEntry("connection", {"connection_arn": connection_arn})
+        single = ConnectionEntry("connection", {"connectionArn": connection_arn})
     listed = _entries(connections)
     if single is None and not listed:
         raise ConfigError(
@@ -98,5 +103,25 @@ def _entries(connections: object) -> list[ConnectionEntry]:
             raise ConfigError(f"{where}.key must be a non-empty string")
         if key in {entry.key for entry in entries}:
             raise ConfigError(f"{where}: key {key!r} is used twice; give each entry its own key")
-        entries.append(ConnectionEntry(key, {camel_to_snake(k): v for k, v in inputs.items()}))
+        entries.append(ConnectionEntry(key, inputs))
     return entries
+
+
+def lookups_from_config(
+    connection_arn: str | None, connections: object, *, default_region: str | None
+) -> list[LookupSpec]:
+    """What each entry's Check will look up (raises :class:`ConfigError` as above).
+
+    An entry that needs a region and has none (no ``region``, no default) is left out: its
+    Check reports that, with the fix.
+    """
+    single, listed = entries_from_config(connection_arn, connections)
+    specs = []
+    for entry in [single, *listed] if single else listed:
+        try:
+            spec = parse_inputs(entry.inputs, default_region=default_region)
+        except Invalid:
+            continue
+        if spec is not None:
+            specs.append(spec)
+    return specs

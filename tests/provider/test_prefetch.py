@@ -214,14 +214,46 @@ def test_a_lookup_still_queued_when_taken_is_left_to_the_taker() -> None:
         ran.append("first")
         return "first"
 
+    def second() -> str:
+        ran.append("second")
+        return "second"
+
     prefetch: Prefetch[str] = Prefetch()
-    prefetch.start([("first", blocking), ("second", lambda: ran.append("second") or "x")], 1)
-    wait_for(lambda: any(t.name == "codestar-prefetch-0" for t in threading.enumerate()), "worker")
+    prefetch.start([("first", blocking), ("second", second)], workers=1)
+    wait_for(lambda: _workers() != [], "the worker")
+    # Daemon: a queue of lookups must never hold the provider host open when the engine stops it.
+    assert [worker.daemon for worker in _workers()] == [True]
 
     assert prefetch.take("second") is None  # queued behind "first": cancelled, not run later
     release.set()
     first = prefetch.take("first")
     assert first is not None and first.result(timeout=10) == "first"
-    wait_for(lambda: not any(t.name == "codestar-prefetch-0" for t in threading.enumerate()), "exit")
+    wait_for(lambda: _workers() == [], "the worker to finish")
     assert ran == ["first"]
-    assert all(t.daemon for t in threading.enumerate() if t.name.startswith("codestar-prefetch"))
+
+
+def _workers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("codestar-prefetch-")]
+
+
+def test_lookups_from_config_are_what_each_entry_s_check_will_look_up() -> None:
+    from provider.stack_config import lookups_from_config
+
+    entries = [
+        {"arn": MISSING, "requireStatus": "AVAILABLE"},
+        {"name": "dublin", "region": "eu-west-1", "providerType": "GitLab"},
+        {"name": "default-region"},
+    ]
+
+    with_default = lookups_from_config(MISSING, entries, default_region="us-west-2")
+    without_default = lookups_from_config(None, entries, default_region=None)
+
+    assert [(s.arn and str(s.arn), s.name, s.region) for s in with_default] == [
+        (MISSING, None, "us-east-1"),  # connectionArn
+        (MISSING, None, "us-east-1"),
+        (None, "dublin", "eu-west-1"),
+        (None, "default-region", "us-west-2"),
+    ]
+    assert with_default[2].provider_type == "GitLab"
+    # A name with no region anywhere is its Check's to report (with the fix), not prefetched.
+    assert [s.name or str(s.arn) for s in without_default] == [MISSING, "dublin"]
