@@ -32,13 +32,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import grpc
-from pulumi.runtime.proto import (
-    engine_pb2,
-    engine_pb2_grpc,
-    language_pb2,
-    language_pb2_grpc,
-    plugin_pb2,
-)
 
 from langhost.plugins import (
     ANALYZER_KIND,
@@ -54,6 +47,13 @@ from langhost.probes import (
     PULUMI_PACKAGES_SCRIPT,
     ProbeError,
     run_probe,
+)
+from langhost.protos import (
+    engine_pb2,
+    engine_pb2_grpc,
+    language_pb2,
+    language_pb2_grpc,
+    plugin_pb2,
 )
 from langhost.toolchain import (
     PythonOptions,

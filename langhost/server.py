@@ -21,10 +21,10 @@ from pathlib import Path
 from types import FrameType
 
 import grpc
-from pulumi.runtime.proto import language_pb2_grpc
 
 from langhost.cli import HostArgs, UsageError, parse_args
 from langhost.host import GRPC_MAX_MESSAGE_BYTES, LanguageHost, host_version
+from langhost.protos import language_pb2_grpc
 
 __all__ = [
     "EXECUTOR_NAME",

@@ -441,3 +441,27 @@ def test_run_rejects_a_missing_virtualenv(host: RunningHost, tmp_path: Path) -> 
 
 def test_cancel_is_acknowledged(host: RunningHost) -> None:
     assert host.stub.Cancel(empty_pb2.Empty(), timeout=10) == empty_pb2.Empty()
+
+
+def test_the_host_loads_the_stubs_without_the_pulumi_sdk() -> None:
+    # The engine starts the host twice per command: the SDK's package __init__ (the
+    # automation API, mocks) is start-up time the host never uses. The stubs it serves with are
+    # the SDK's own modules, and the stand-in parent packages are gone once they are loaded.
+    probe = (
+        "import sys, langhost.server, langhost.protos as p\n"
+        "print(sorted(m for m in ('pulumi', 'pulumi.runtime') if m in sys.modules))\n"
+        "print(p.language_pb2.__name__, p.language_pb2_grpc.LanguageRuntimeServicer.__name__)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    completed = subprocess.run(
+        [sys.executable, "-P", "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert completed.stdout.splitlines() == [
+        "[]",
+        "pulumi.runtime.proto.language_pb2 LanguageRuntimeServicer",
+    ]
