@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import tempfile
@@ -88,6 +89,11 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _stop)
+    # Every measured process (ours, the AWS CLI, pulumi-aws) runs as an installed tool does:
+    # reading and writing bytecode caches. With PYTHONDONTWRITEBYTECODE inherited (some CI images
+    # and this machine set it), a venv installed without compiling recompiles its sources on every
+    # start, which doubled the AWS CLI's time here; the figures' warm-up runs write the caches.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     repeats = args.repeats or (1 if args.quick else 5)
     selected = args.only or list(FIGURES)
     pulumi_bin = _pulumi_bin()

@@ -69,6 +69,8 @@ def run(ctx: BenchContext) -> Figure:
         stack, _ = deployed_stack(ctx, size)
         if not ctx.quick:  # (the smoke run's stack has just been previewed by figure 2)
             stack.run("preview")  # warm: byte code, page cache
+            if aws is not None:
+                aws_cli_get_each(aws, stack.arns[:1], ctx.env)  # the AWS CLI's too
         for latency in latencies:
             with ctx.latency(latency):
                 times: list[float] = []
