@@ -8,8 +8,8 @@ Which engine step calls what, and why each method does what it does:
   inputs: the engine stores inputs as what the last ``pulumi up`` accepted and compares them
   when Diff leaves the decision to it, so drift held only in outputs would read as "same".
   ``require_status`` is enforced here: a connection in another status fails the preview.
-  The engine calls Check one resource at a time; ``configure`` (at the host's first request)
-  starts the lookups of every connection the stack config names (provider/prefetch.py), and
+  The engine calls Check one resource at a time; the first lookup starts those of every
+  connection the stack config names (planned by ``configure``; provider/prefetch.py), and each
   Check takes its own result from there: the same calls, made concurrently.
 - ``diff``   — the looked-up ARN changed (new ARN input, or a name now resolving to a recreated
   connection) → replace. ``observed`` differs from the stored outputs → update. Otherwise no
@@ -93,13 +93,13 @@ class ConnectionProvider(ResourceProvider):
             read_timeout=_number(req.config.get("codestar:readTimeout"), float),
         )
         if _flag(req.config.get("codestar:prefetch"), "codestar:prefetch", default=True):
-            self._start_prefetch(req.config)
+            self._plan_prefetch(req.config)
 
-    def _start_prefetch(self, config: Config) -> None:
-        """Start the lookups of every connection the stack config names (see prefetch.py).
+    def _plan_prefetch(self, config: Config) -> None:
+        """Plan the lookups of every connection the stack config names (see prefetch.py).
 
-        The engine's first request to this host arrives when the program has registered its
-        resources; the Checks that follow, one at a time, then find their lookups done.
+        They start at this host's first lookup (Check, or Read in a refresh), when the program
+        has registered its resources; the Checks that follow, one at a time, find theirs done.
         """
         from .stack_config import lookups_from_config
 
@@ -112,11 +112,9 @@ class ConnectionProvider(ResourceProvider):
             )
         except CodestarConnectionsError:
             return  # not this program's config, or bad: the program itself reports that
-        prefetch: Prefetch[ConnectionDetails] = Prefetch()
-        prefetch.start(
+        self._prefetch = Prefetch(
             (self._lookup_key(spec), functools.partial(self._lookup, spec)) for spec in specs
         )
-        self._prefetch = prefetch
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         given = normalized(news)

@@ -120,6 +120,22 @@ def test_name_entries_are_prefetched_in_their_region(
     assert calls_by_target(emulator, "ListTagsForResource")[dublin] == 1
 
 
+def test_a_host_that_looks_nothing_up_makes_no_call(
+    host_factory: HostFactory, emulator: EmulatorClient
+) -> None:
+    # `pulumi destroy`: Delete only. The planned lookups start with the first Check or Read.
+    arns = [emulator.create_connection(f"leaving-{i}") for i in range(3)]
+    host = host_factory(config_naming([{"arn": arn} for arn in arns]), PULUMI_PROJECT=PROJECT)
+
+    for arn in arns:
+        host.delete(arn, {"connectionArn": arn})
+    deleted = calls_by_target(emulator, "GetConnection")
+    host.check({"connectionArn": arns[0]})
+
+    assert deleted == {}
+    wait_for(lambda: set(calls_by_target(emulator, "GetConnection")) == set(arns), "prefetch")
+
+
 def test_prefetch_off_makes_each_call_in_its_check(
     host_factory: HostFactory, emulator: EmulatorClient
 ) -> None:
@@ -192,8 +208,10 @@ def test_prefetch_hands_each_result_out_once_and_raises_errors_where_taken() -> 
     def fail() -> int:
         raise ValueError("no such thing")
 
-    prefetch: Prefetch[int] = Prefetch()
-    assert prefetch.start([("a", lambda: 1), ("b", fail), ("a", lambda: 2)]) == 2
+    prefetch: Prefetch[int] = Prefetch([("a", lambda: 1), ("b", fail), ("a", lambda: 2)])
+    assert prefetch.pending() == 0  # nothing runs before the first take or start
+    assert prefetch.start() == 2
+    assert prefetch.start() == 0
 
     taken = prefetch.take("a")
     assert taken is not None and taken.result(timeout=10) == 1
@@ -218,8 +236,8 @@ def test_a_lookup_still_queued_when_taken_is_left_to_the_taker() -> None:
         ran.append("second")
         return "second"
 
-    prefetch: Prefetch[str] = Prefetch()
-    prefetch.start([("first", blocking), ("second", second)], workers=1)
+    prefetch: Prefetch[str] = Prefetch([("first", blocking), ("second", second)], workers=1)
+    assert prefetch.take("unplanned") is None  # the first take starts the others
     wait_for(lambda: _workers() != [], "the worker")
     # Daemon: a queue of lookups must never hold the provider host open when the engine stops it.
     assert [worker.daemon for worker in _workers()] == [True]
