@@ -13,6 +13,8 @@ import functools
 import threading
 from typing import Any
 
+import botocore.exceptions
+import botocore.loaders
 import botocore.session
 from botocore.config import Config
 from botocore.credentials import (
@@ -40,6 +42,43 @@ __all__ = [
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 20.0
 _MAX_POOL_CONNECTIONS = 32
+# Every client this project makes: the two connection APIs, and STS for roles.
+_SERVICES = ("codestar-connections", "codeconnections", "sts")
+
+
+class _Loader(botocore.loaders.Loader):
+    """botocore's data loader, knowing that only :data:`_SERVICES` will be asked for.
+
+    Before loading a model, botocore checks that the service exists by listing every service
+    it ships: ~420 directories walked, twice per first client (the model and the endpoint
+    rule set), ~45 ms each here, about a third of a cold start's client creation. Everything
+    is still read by botocore from its own data, in its own search path order (AWS_DATA_PATH
+    included); only that listing is narrowed to the services we use.
+    """
+
+    @botocore.loaders.instance_cache
+    def list_available_services(self, type_name: str) -> list[str]:
+        found = []
+        for service in _SERVICES:
+            try:
+                self.list_api_versions(service, type_name)
+            except botocore.exceptions.DataNotFoundError:
+                continue
+            found.append(service)
+        return sorted(found)
+
+
+@functools.cache
+def _loader(data_path: str | None) -> _Loader:
+    """One loader per AWS_DATA_PATH, shared by every session (each would build its own)."""
+    standard = botocore.loaders.create_loader(data_path)
+    return _Loader(extra_search_paths=standard.search_paths, include_default_search_paths=False)
+
+
+def _new_session(profile: str | None) -> botocore.session.Session:
+    session = botocore.session.Session(profile=profile)
+    session.register_component("data_loader", _loader(session.get_config_variable("data_path")))
+    return session
 
 
 def _client_config(
@@ -109,11 +148,11 @@ def _session(profile: str | None, role: AssumeRole | None) -> botocore.session.S
     session = _sessions.get((profile, role))
     if session is not None:
         return session
-    session = botocore.session.Session(profile=profile)
+    session = _new_session(profile)
     if role is not None:
         # The base credentials come from a session of their own: asking this one would cache
         # them in it, and its clients would then never use the role's.
-        base = botocore.session.Session(profile=profile)
+        base = _new_session(profile)
         extra = {"RoleSessionName": role.session_name}
         if role.external_id:
             extra["ExternalId"] = role.external_id

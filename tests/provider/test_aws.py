@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,7 @@ from provider.aws import (
     find_connection_by_name,
     list_connections,
 )
-from provider.errors import AmbiguousConnectionName, ConnectionNotFound
+from provider.errors import AmbiguousConnectionName, CodestarConnectionsError, ConnectionNotFound
 
 
 def test_concurrent_lookups_share_one_client_per_service_and_region(
@@ -96,3 +97,51 @@ def test_find_by_name_with_two_matches_names_both_arns(
 
     assert sorted(raised.value.arns) == sorted([first, second])
     assert first in str(raised.value) and second in str(raised.value)
+
+
+def test_the_data_loader_reads_botocore_s_own_data_for_the_services_we_use(
+    tmp_path: Path,
+) -> None:
+    import botocore.exceptions
+    import botocore.loaders
+
+    loader = clients._loader(None)
+    standard = botocore.loaders.create_loader()
+
+    # Same search path, same models: only the "does this service exist" listing is narrowed.
+    assert loader.search_paths == standard.search_paths
+    assert loader.list_available_services("service-2") == sorted(clients._SERVICES)
+    for service in clients._SERVICES:
+        for kind in ("service-2", "endpoint-rule-set-1"):
+            assert loader.load_service_model(service, kind) == standard.load_service_model(
+                service, kind
+            )
+    # AWS_DATA_PATH (a session's data_path) stays first, as botocore orders it.
+    assert clients._loader(str(tmp_path)).search_paths[0] == str(tmp_path)
+    # Every session the AWS layer makes shares the loader; a service we never use is refused.
+    session = clients._new_session(None)
+    assert session.get_component("data_loader") is loader
+    with pytest.raises(botocore.exceptions.UnknownServiceError):
+        session.create_client("s3", region_name="us-east-1")
+
+
+@pytest.mark.parametrize(
+    ("error_code", "http_status", "says"),
+    [
+        ("ValidationException", 400, "AWS refused ListConnections for the codestar-connections "),
+        ("AccessDeniedException", 400, "not allowed to read the codestar-connections connections"),
+    ],
+)
+def test_a_listing_error_names_the_service_and_region_once(
+    aws_env: dict[str, str], emulator: EmulatorClient, error_code: str, http_status: int, says: str
+) -> None:
+    clear_client_cache()
+    emulator.add_fault("ListConnections", error_code=error_code, http_status=http_status)
+
+    with pytest.raises(CodestarConnectionsError) as raised:
+        list_connections(region="eu-west-1", service="codestar-connections")
+
+    message = str(raised.value)
+    assert says in message
+    assert message.count("eu-west-1") == 1, message
+    clear_client_cache()
