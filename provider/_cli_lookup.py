@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from ._cli_debug import DebugLog
 from ._cli_env import RegionChoice, resolve_region
 from ._cli_exit import UsageError
-from .arn import HOST_ARN_EXAMPLE, ConnectionArn, host_arn_service, parse_connection_arn
+from .arn import (
+    HOST_ARN_EXAMPLE,
+    ConnectionArn,
+    host_arn_refused,
+    host_arn_service,
+    parse_connection_arn,
+)
 from .model import STATUSES, ConnectionRecord, provider_types
 
 __all__ = [
@@ -109,6 +115,18 @@ def _host_arn_option(value: str | None) -> str | None:
     return value
 
 
+def _check_filters_for(service: str, provider_type: str | None, host_arn: str | None) -> None:
+    """Refuse, before any call, the filters ``service``'s API would refuse."""
+    if provider_type is not None and provider_type not in provider_types(service):
+        raise UsageError(
+            f"--provider-type: {provider_type} exists only in codeconnections; "
+            "add --service codeconnections"
+        )
+    refused = host_arn_refused(host_arn, service) if host_arn is not None else None
+    if refused:
+        raise UsageError(f"--host-arn: {refused}; add --service codeconnections")
+
+
 def parse_statuses(values: Iterable[str]) -> frozenset[str]:
     """``--status A --status B,C`` → {A, B, C}; case-insensitive; unknown values refused."""
     statuses: set[str] = set()
@@ -139,6 +157,7 @@ def look_up(target: Target, options: AwsOptions) -> ConnectionRecord:
     if target.arn is not None:
         return get_by_arn(target.arn, options)
     assert target.name is not None
+    _check_filters_for(options.service, target.provider_type, target.host_arn)
     from .aws import find_connection_by_name
 
     region = options.region()
@@ -161,6 +180,7 @@ def list_all(
 
     provider_type = provider_type_option(provider_type)
     host_arn = _host_arn_option(host_arn)
+    _check_filters_for(options.service, provider_type, host_arn)
     region = options.region()
     if options.debug:
         options.debug.instrument(options.service, region, profile=options.profile)

@@ -20,6 +20,7 @@ __all__ = [
     "HOST_ARN_EXAMPLE",
     "SERVICES",
     "ConnectionArn",
+    "host_arn_refused",
     "host_arn_service",
     "parse_connection_arn",
     "partition_of_region",
@@ -160,3 +161,16 @@ def host_arn_service(value: object) -> str | None:
         return None
     matched = _HOST_ARN.fullmatch(value)
     return matched["service"] if matched else None
+
+
+def host_arn_refused(host_arn: str, service: str) -> str | None:
+    """Why ``service`` refuses this (well-formed) host ARN, or None.
+
+    The codestar-connections model takes only its own host ARNs; codeconnections takes both.
+    """
+    if service == "codestar-connections" and host_arn_service(host_arn) != service:
+        return (
+            f"{host_arn!r} is a codeconnections host ARN; codestar-connections takes only "
+            "codestar-connections ones"
+        )
+    return None

@@ -19,6 +19,7 @@ from .access import DEFAULT_SESSION_NAME, AssumeRole
 from .arn import (
     HOST_ARN_EXAMPLE,
     ConnectionArn,
+    host_arn_refused,
     host_arn_service,
     parse_connection_arn,
     partition_of_region,
@@ -200,16 +201,11 @@ def _region(
 def _host_arn(value: object, service: str) -> str | None:
     if value is None:
         return None
-    host_service = host_arn_service(value)
-    if host_service is None:
+    if host_arn_service(value) is None:
         raise Invalid("hostArn", f"{value!r} is not a host ARN; expected {HOST_ARN_EXAMPLE}")
-    # The codestar-connections model takes only its own host ARNs; codeconnections takes both.
-    if service == "codestar-connections" and host_service != service:
-        raise Invalid(
-            "hostArn",
-            f"{value!r} is a codeconnections host ARN; codestar-connections takes only "
-            "codestar-connections ones: use service='codeconnections' (or its ARN)",
-        )
+    refused = host_arn_refused(str(value), service)
+    if refused:
+        raise Invalid("hostArn", f"{refused}: use service='codeconnections' (or its ARN)")
     return str(value)
 
 

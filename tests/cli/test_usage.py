@@ -12,6 +12,7 @@ from tests.cli.conftest import ROOT, Cli, assert_usage_error, concurrently
 ARN = "arn:aws:codestar-connections:us-east-1:123456789012:connection/0f1e2d3c"
 
 
+CODECONNECTIONS_HOST = "arn:aws:codeconnections:us-east-1:123456789012:host/gh-0"
 # (arguments, what the one line on stderr must say)
 BAD_INPUT: list[tuple[list[str], str]] = [
     (["get", "not-an-arn"], "ARN: 'not-an-arn' is not an ARN"),
@@ -37,6 +38,17 @@ BAD_INPUT: list[tuple[list[str], str]] = [
     (["wait", ARN, "--status", "AVAILABLE", "--timeout", "-1"], "--timeout: -1 is negative"),
     (["list", "--host-arn", "host-1"], "--host-arn: 'host-1' is not a host ARN"),
     (["get", ARN, "--provider-type", "GitHub"], "narrow a --name lookup"),
+    # Filters the chosen API would refuse: AzureDevOps and codeconnections hosts live in
+    # codeconnections only (hypothesis found the host case reaching AWS).
+    (
+        ["list", "--region", "us-east-1", "--host-arn", CODECONNECTIONS_HOST],
+        "is a codeconnections host ARN; codestar-connections takes only codestar-connections "
+        "ones; add --service codeconnections",
+    ),
+    (
+        ["get", "--name", "x", "--region", "us-east-1", "--provider-type", "AzureDevOps"],
+        "--provider-type: AzureDevOps exists only in codeconnections; add --service",
+    ),
 ]
 
 
