@@ -138,7 +138,7 @@ def list_connections(
         filters["ProviderTypeFilter"] = provider_type
     if host_arn:
         filters["HostArnFilter"] = host_arn
-    subject = f"connections in {region}"
+    subject = f"the {service} connections"
     records: list[ConnectionRecord] = []
     token: str | None = None
     with _translated("ListConnections", subject, service, region):
