@@ -6,6 +6,7 @@ asserts on exit codes, stack outputs, ``pulumi stack export`` and the emulator's
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
@@ -35,6 +36,7 @@ pulumi.export("connectionStatus", adopted.connection_status)
 pulumi.export("connectionName", adopted.connection_name)
 """
 MANY_PROGRAM = """\
+import itertools
 import json
 import pulumi
 from provider import Connection
@@ -301,6 +303,42 @@ def test_bad_arn_in_config_fails_preview_before_any_call(
     )
     assert "Traceback" not in preview.stdout + preview.stderr
     assert emulator.calls() == []
+
+
+def _get_connection_starts(emulator: EmulatorClient) -> list[float]:
+    return sorted(float(call["Time"]) for call in provider_calls(emulator, "GetConnection"))
+
+
+def test_preview_looks_up_the_configured_connections_together(
+    sandbox: ProgramSandbox, emulator: EmulatorClient
+) -> None:
+    # The engine Checks one resource at a time, so one at a time every GetConnection would
+    # start after the previous one's answer. The provider starts the lookups the stack config
+    # names together (provider/prefetch.py); codestar:prefetch=false goes back to one at a time.
+    arns = [emulator.create_connection(f"repo-{i}") for i in range(12)]
+    sandbox.init_stack("test", {})
+    stack_file = sandbox.directory / "Pulumi.test.yaml"
+    written = stack_file.read_text().rstrip()
+    entries = json.dumps([{"arn": arn} for arn in arns])  # JSON is YAML
+    stack_file.write_text(f"{written}\nconfig:\n  codestar-connections:connections: {entries}\n")
+    sandbox.pulumi("up", "--yes", "--skip-preview")
+    latency = 0.2
+    emulator.add_fault("GetConnection", latency_ms=int(latency * 1000), count=-1)
+
+    emulator.clear_calls()
+    sandbox.pulumi("preview", "--expect-no-changes")
+    together = _get_connection_starts(emulator)
+    sandbox.pulumi("config", "set", "codestar:prefetch", "false")
+    emulator.clear_calls()
+    sandbox.pulumi("preview", "--expect-no-changes")
+    one_at_a_time = _get_connection_starts(emulator)
+
+    def overlapping(starts: list[float]) -> int:
+        return sum(1 for a, b in itertools.pairwise(starts) if b - a < latency)
+
+    assert len(together) == len(one_at_a_time) == len(arns)  # the same calls either way
+    assert overlapping(together) >= len(arns) // 2, together
+    assert overlapping(one_at_a_time) == 0, one_at_a_time
 
 
 def test_connections_list_by_name_exports_each_and_a_status_summary(
