@@ -25,6 +25,18 @@ def emulator_server() -> Iterator[EmulatorServer]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def moto_sts() -> Iterator[str]:
+    """moto's STS on loopback: AssumeRole hands out real-looking temporary credentials."""
+    from moto.server import ThreadedMotoServer  # only the suites that read through a role
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
 @pytest.fixture
 def emulator(
     emulator_server: EmulatorServer, request: pytest.FixtureRequest

@@ -9,11 +9,9 @@ the connections do not exist: only a read through the role can find them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from moto.server import ThreadedMotoServer
 
 from emulator.client import EmulatorClient
 from tests.engine.conftest import PulumiCLI
@@ -24,15 +22,6 @@ EXAMPLE = EXAMPLES / "multi-account"
 TOOLS_ACCOUNT = "123456789012"
 WORKLOAD_KEY = "111111111111"  # the stack's own credentials: the workload account
 ROLE = f"arn:aws:iam::{TOOLS_ACCOUNT}:role/codestar-connections-reader"
-
-
-@pytest.fixture(scope="module")
-def moto_sts() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 def seed(emulator: EmulatorClient) -> tuple[str, str]:

@@ -3,12 +3,10 @@ through the real dynamic provider host, against the emulator (and moto's STS).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from moto.server import ThreadedMotoServer
 from pulumi.runtime.proto import provider_pb2
 
 from emulator.client import EmulatorClient
@@ -267,15 +265,6 @@ def test_azure_devops_by_name_through_codeconnections(
     assert inputs["observed"]["connectionArn"] == arn
     assert inputs["observed"]["service"] == "codeconnections"
     assert {c["Service"] for c in provider_calls(emulator)} == {"codeconnections"}
-
-
-@pytest.fixture(scope="module")
-def moto_sts() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 def test_assume_role_reads_with_temporary_credentials_that_are_never_stored(

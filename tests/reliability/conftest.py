@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
-from moto.server import ThreadedMotoServer
 
 from emulator import EmulatorServer
 from tests.engine.conftest import pulumi_cli
@@ -31,7 +30,6 @@ __all__ = [
     "Stopwatch",
     "assumed_role_secrets",
     "host_factory",
-    "moto_sts",
     "pulumi_cli",  # the engine suite's fixture, for test_engine.py
 ]
 
@@ -66,16 +64,6 @@ def host_factory(emulator_server: EmulatorServer, tmp_path: Path) -> Iterator[Ho
     yield start
     for running in started:
         running.close()
-
-
-@pytest.fixture(scope="session")
-def moto_sts() -> Iterator[str]:
-    """moto's STS on loopback: AssumeRole hands out real-looking temporary credentials."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 def assumed_role_secrets() -> set[str]:
