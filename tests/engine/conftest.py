@@ -19,6 +19,7 @@ from typing import NoReturn
 import pytest
 
 from devkit.sandbox import offline_env
+from tests.support.required import unavailable
 
 __all__ = ["REPO_ROOT", "PulumiCLI", "pulumi_cli", "pulumi_env"]
 
@@ -72,9 +73,7 @@ class PulumiCLI:
 
 def _unavailable(reason: str) -> NoReturn:
     """Fail on CI (the engine tests must run there); skip loudly elsewhere."""
-    if os.environ.get("CI"):
-        pytest.fail(f"the Pulumi CLI is required on CI: {reason}", pytrace=False)
-    pytest.skip(f"ENGINE TESTS SKIPPED, Pulumi CLI unavailable: {reason}")
+    unavailable("the Pulumi CLI", "ENGINE TESTS SKIPPED, Pulumi CLI unavailable", reason)
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,13 @@ to a `venv` link to a cached venv with just pulumi + pulumi-policy (tests/engine
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from emulator.client import EmulatorClient
+from tests.support.required import unavailable
 
 from .conftest import REPO_ROOT, PulumiCLI
 from .policy_venv import PolicyVenvUnavailable, ensure_policy_venv
@@ -30,9 +30,9 @@ def policy_venv() -> Path:
     try:
         return ensure_policy_venv()
     except PolicyVenvUnavailable as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"the policy pack's venv is required on CI: {error}", pytrace=False)
-        pytest.skip(f"POLICY PACK ENGINE TEST SKIPPED, no venv: {error}")
+        unavailable(
+            "the policy pack's venv", "POLICY PACK ENGINE TEST SKIPPED, no venv", str(error)
+        )
 
 
 @pytest.fixture

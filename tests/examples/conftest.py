@@ -8,7 +8,6 @@ not hold: there it is not collected, and ``test_with_pulumi_aws.py`` runs it in
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ import pytest
 from tests.engine.conftest import pulumi_cli  # noqa: F401  (the engine tests' fixture, shared)
 from tests.examples.examples_venv import VenvUnavailable, ensure_examples_venv
 from tests.examples.mocks import ExampleMocks
+from tests.support.required import unavailable
 
 PULUMI_AWS_INSTALLED = importlib.util.find_spec("pulumi_aws") is not None
 collect_ignore: list[str] = [] if PULUMI_AWS_INSTALLED else ["with_pulumi_aws"]
@@ -27,9 +27,11 @@ def examples_python() -> Path:
     try:
         return ensure_examples_venv()
     except VenvUnavailable as error:
-        if os.environ.get("CI"):
-            pytest.fail(f"examples/.venv is required on CI: {error}", pytrace=False)
-        pytest.skip(f"EXAMPLES WITH PULUMI-AWS SKIPPED, examples/.venv unavailable: {error}")
+        unavailable(
+            "examples/.venv",
+            "EXAMPLES WITH PULUMI-AWS SKIPPED, examples/.venv unavailable",
+            str(error),
+        )
 
 
 @pytest.fixture
