@@ -12,11 +12,18 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PROGRAM_FILES", "REPO_ROOT", "ProgramSandbox", "PulumiFailed", "offline_env"]
+__all__ = [
+    "PROGRAM_FILES",
+    "REPO_ROOT",
+    "ProgramSandbox",
+    "PulumiFailed",
+    "offline_env",
+    "run_pulumi",
+]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROGRAM_FILES = ("Pulumi.yaml", "__main__.py", "provider")
@@ -26,12 +33,40 @@ _TIMEOUT_SECONDS = 600
 class PulumiFailed(Exception):
     """A pulumi command exited non-zero where success was required."""
 
-    def __init__(self, args: list[str], completed: subprocess.CompletedProcess[str]) -> None:
+    def __init__(
+        self, args: list[str], completed: subprocess.CompletedProcess[str], directory: Path
+    ) -> None:
         super().__init__(
-            f"`pulumi {' '.join(args)}` exited with {completed.returncode}\n"
+            f"`pulumi {' '.join(args)}` in {directory.name} exited with {completed.returncode}\n"
             f"--- stdout ---\n{completed.stdout}\n--- stderr ---\n{completed.stderr}"
         )
         self.completed = completed
+
+
+def run_pulumi(
+    bin_dir: Path,
+    directory: Path,
+    env: Mapping[str, str],
+    args: Sequence[str],
+    *,
+    check: bool = True,
+    timeout: float = _TIMEOUT_SECONDS,
+) -> subprocess.CompletedProcess[str]:
+    """``pulumi ARGS`` non-interactively in ``directory``; ``check``: PulumiFailed if it fails."""
+    argv = [*args, "--non-interactive"] if args and args[0] != "version" else [*args]
+    completed = subprocess.run(
+        [str(bin_dir / "pulumi"), *argv],
+        cwd=directory,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if check and completed.returncode != 0:
+        raise PulumiFailed(argv, completed, directory)
+    return completed
 
 
 def offline_env(
@@ -90,20 +125,7 @@ class ProgramSandbox:
 
     def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run ``pulumi ARGS`` non-interactively in the sandbox."""
-        argv = [*args, "--non-interactive"] if args and args[0] != "version" else [*args]
-        completed = subprocess.run(
-            [str(self.bin_dir / "pulumi"), *argv],
-            cwd=self.directory,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=_TIMEOUT_SECONDS,
-            check=False,
-        )
-        if check and completed.returncode != 0:
-            raise PulumiFailed(argv, completed)
-        return completed
+        return run_pulumi(self.bin_dir, self.directory, self.env, args, check=check)
 
     def init_stack(self, name: str, config: Mapping[str, str]) -> None:
         self.pulumi("stack", "init", name)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from devkit.sandbox import offline_env
+from devkit.sandbox import offline_env, run_pulumi
 from emulator.client import EmulatorClient
 
 __all__ = ["ExampleProject", "example_env"]
@@ -66,23 +66,9 @@ class ExampleProject:
         (directory / "venv").symlink_to(REPO_ROOT / ".venv")
 
     def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        completed = subprocess.run(
-            [str(self.bin_dir / "pulumi"), *args, "--non-interactive"],
-            cwd=self.directory,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=_TIMEOUT_SECONDS,
-            check=False,
+        return run_pulumi(
+            self.bin_dir, self.directory, self.env, args, check=check, timeout=_TIMEOUT_SECONDS
         )
-        if check and completed.returncode != 0:
-            raise AssertionError(
-                f"`pulumi {' '.join(args)}` in {self.directory.name} exited with "
-                f"{completed.returncode}\n--- stdout ---\n{completed.stdout}\n"
-                f"--- stderr ---\n{completed.stderr}"
-            )
-        return completed
 
     def init_stack(self, name: str, config: Mapping[str, str]) -> None:
         """``pulumi stack init``, then ``pulumi config set --path KEY VALUE`` for each entry."""
