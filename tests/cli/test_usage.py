@@ -116,24 +116,9 @@ def test_help_documents_exit_codes_and_examples(cli: Cli) -> None:
         assert "--output" in sub.stdout  # global flags are accepted after the command too
 
 
-def test_help_imports_neither_botocore_nor_pulumi(cli: Cli) -> None:
-    result = subprocess.run(
-        [*cli.command("--help")[:1], "-X", "importtime", *cli.command("--help")[1:]],
-        cwd=ROOT,
-        env=cli.env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
-
-    assert "provider.cli" in imported
-    assert not any(name.split(".")[0] in {"botocore", "pulumi", "jmespath"} for name in imported)
-
-
-def test_get_imports_no_pulumi(cli: Cli, emulator: EmulatorClient) -> None:
-    arn = emulator.create_connection("github")
-    command = cli.command("get", arn)
+def imported_by(cli: Cli, *args: str) -> set[str]:
+    """Every module ``codestar-connection ARGS`` imports (``python -X importtime``)."""
+    command = cli.command(*args)
     result = subprocess.run(
         [command[0], "-X", "importtime", *command[1:]],
         cwd=ROOT,
@@ -142,7 +127,19 @@ def test_get_imports_no_pulumi(cli: Cli, emulator: EmulatorClient) -> None:
         text=True,
         check=True,
     )
-    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+    return {line.split("|")[-1].strip() for line in result.stderr.splitlines()}
+
+
+def test_help_imports_neither_botocore_nor_pulumi(cli: Cli) -> None:
+    imported = imported_by(cli, "--help")
+
+    assert "provider.cli" in imported
+    assert not any(name.split(".")[0] in {"botocore", "pulumi", "jmespath"} for name in imported)
+
+
+def test_get_imports_no_pulumi(cli: Cli, emulator: EmulatorClient) -> None:
+    arn = emulator.create_connection("github")
+    imported = imported_by(cli, "get", arn)
 
     assert "botocore.session" in imported
     assert not any(name.split(".")[0] in {"pulumi", "grpc", "boto3"} for name in imported)
