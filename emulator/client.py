@@ -100,6 +100,21 @@ class EmulatorClient:
             body["Account"] = account
         return str(self._request("POST", "connections", body)["ConnectionArn"])
 
+    def create_host(
+        self,
+        name: str = "ghes",
+        *,
+        provider_type: str = "GitHubEnterpriseServer",
+        endpoint: str = "https://ghes.example",
+        service: str = "codestar-connections",
+    ) -> str:
+        """Create a host through the API (CreateHost, as a fixture) and return its ARN."""
+        client = self._client(service, "us-east-1", access_key="testing")
+        answer = client.create_host(
+            Name=name, ProviderType=provider_type, ProviderEndpoint=endpoint
+        )
+        return str(answer["HostArn"])
+
     def set_status(self, arn: str, status: str) -> None:
         self._request("POST", "status", {"ConnectionArn": arn, "ConnectionStatus": status})
 

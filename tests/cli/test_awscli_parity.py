@@ -32,10 +32,7 @@ def aws_cli() -> Path:
 def test_get_json_is_byte_for_byte_the_aws_clis(
     cli: Cli, emulator: EmulatorClient, aws_cli: Path
 ) -> None:
-    boto = emulator.boto3_client()
-    host_arn = boto.create_host(
-        Name="ghes", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://g.example"
-    )["HostArn"]
+    host_arn = emulator.create_host(endpoint="https://g.example")
     arns = [
         emulator.create_connection("cloud", status="PENDING"),
         emulator.create_connection("hosted", host_arn=host_arn),

@@ -42,10 +42,7 @@ def test_get_reads_the_region_and_service_from_the_arn(cli: Cli, emulator: Emula
 def test_get_shows_the_host_of_a_self_managed_connection(
     cli: Cli, emulator: EmulatorClient
 ) -> None:
-    boto = emulator.boto3_client()
-    host_arn = boto.create_host(
-        Name="ghes", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://ghes.example"
-    )["HostArn"]
+    host_arn = emulator.create_host()
     arn = emulator.create_connection("ghes", host_arn=host_arn)
 
     result = cli("get", arn)

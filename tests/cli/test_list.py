@@ -22,10 +22,9 @@ def test_list_reads_every_page(cli: Cli, emulator: EmulatorClient) -> None:
 
 
 def test_list_filters_by_provider_type_and_host(cli: Cli, emulator: EmulatorClient) -> None:
-    boto = emulator.boto3_client()
-    host_arn = boto.create_host(
-        Name="gl", ProviderType="GitLabSelfManaged", ProviderEndpoint="https://gitlab.example"
-    )["HostArn"]
+    host_arn = emulator.create_host(
+        "gl", provider_type="GitLabSelfManaged", endpoint="https://gitlab.example"
+    )
     on_host = emulator.create_connection("on-host", host_arn=host_arn)
     github = emulator.create_connection("gh", provider_type="GitHub")
     emulator.create_connection("bb", provider_type="Bitbucket")
@@ -42,10 +41,7 @@ def test_list_filters_by_provider_type_and_host(cli: Cli, emulator: EmulatorClie
 def test_list_in_text_has_one_row_per_connection_with_shared_columns(
     cli: Cli, emulator: EmulatorClient
 ) -> None:
-    boto = emulator.boto3_client()
-    host_arn = boto.create_host(
-        Name="ghes", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://g.example"
-    )["HostArn"]
+    host_arn = emulator.create_host(endpoint="https://g.example")
     cloud = emulator.create_connection("cloud")
     hosted = emulator.create_connection("hosted", host_arn=host_arn, status="PENDING")
 

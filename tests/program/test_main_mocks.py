@@ -111,9 +111,9 @@ def test_host_arn_attribute_is_none_for_cloud_providers_and_the_arn_for_hosts(
 ) -> Any:
     from provider import Connection
 
-    host_arn = emulator.boto3_client().create_host(
-        Name="gitlab", ProviderType="GitLabSelfManaged", ProviderEndpoint="https://gitlab.example"
-    )["HostArn"]
+    host_arn = emulator.create_host(
+        "gitlab", provider_type="GitLabSelfManaged", endpoint="https://gitlab.example"
+    )
     cloud = Connection("cloud", connection_arn=emulator.create_connection("cloud"))
     hosted = Connection(
         "hosted", connection_arn=emulator.create_connection("hosted", host_arn=host_arn)

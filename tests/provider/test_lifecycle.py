@@ -90,10 +90,7 @@ def test_preview_shows_drift_when_status_changes(
 
 
 def test_preview_shows_drift_when_host_changes(host: DynamicHost, emulator: EmulatorClient) -> None:
-    client = emulator.boto3_client()
-    host_arn = client.create_host(
-        Name="ghes", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://ghes.example"
-    )["HostArn"]
+    host_arn = emulator.create_host()
     arn = emulator.create_connection("enterprise", host_arn=host_arn)
     old_inputs, id_, outputs = up(host, arn)
     assert outputs["hostArn"] == host_arn

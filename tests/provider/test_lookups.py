@@ -32,9 +32,7 @@ def later_host(host_factory: HostFactory) -> DynamicHost:
 
 
 def make_host(emulator: EmulatorClient) -> tuple[str, str]:
-    host_arn = emulator.boto3_client().create_host(
-        Name="ghes", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://ghes.example"
-    )["HostArn"]
+    host_arn = emulator.create_host()
     return host_arn, emulator.create_connection("enterprise", host_arn=host_arn)
 
 

@@ -47,11 +47,9 @@ def actions_of(calls: list[dict[str, object]]) -> set[str]:
 
 
 def _host_connection(emulator: EmulatorClient, service: str) -> tuple[str, str]:
-    host_arn = emulator.boto3_client(service).create_host(  # type: ignore[call-overload]
-        Name="ghes", ProviderType="GitHubEnterpriseServer", ProviderEndpoint="https://ghes.example"
-    )["HostArn"]
+    host_arn = emulator.create_host(service=service)
     arn = emulator.create_connection(f"ghes-{service}", host_arn=host_arn, service=service)
-    return str(host_arn), arn
+    return host_arn, arn
 
 
 @pytest.mark.parametrize("service", ["codestar-connections", "codeconnections"])

@@ -50,11 +50,9 @@ def test_project_clones_through_the_connection(
 def test_self_managed_gitlab_clones_from_the_hosts_endpoint(
     mocks: ExampleMocks, emulator: EmulatorClient
 ) -> None:
-    host_arn = emulator.boto3_client().create_host(
-        Name="gitlab",
-        ProviderType="GitLabSelfManaged",
-        ProviderEndpoint="https://gitlab.example.com/",
-    )["HostArn"]
+    host_arn = emulator.create_host(
+        "gitlab", provider_type="GitLabSelfManaged", endpoint="https://gitlab.example.com/"
+    )
     arn = emulator.create_connection("gitlab", host_arn=host_arn)
 
     run_example(EXAMPLE, mocks, {"connectionArn": arn, "repository": "platform/api"})
