@@ -1,4 +1,4 @@
-"""Benchmarks (issue 8): how close reading a connection is to one round trip per connection.
+"""Benchmarks: how close reading a connection is to one round trip per connection.
 
 Every figure is a ratio against a baseline measured in the same run, reported as the median and
 the min to max over repeated runs. ``python -m bench`` runs them all (``--quick`` for the smoke

@@ -18,7 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
-from .awsenv import process_aws_env
+from devkit.awsenv import process_aws_env
+from devkit.pulumi_cli import PulumiCLI, PulumiUnavailable
+
 from .context import REPO_ROOT, BenchContext, log, running_emulator
 from .machine import describe_machine
 from .report import Figure, render_table
@@ -58,7 +60,7 @@ DEFAULT_OUTPUT = REPO_ROOT / "bench" / "results.json"
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Issue 8's benchmarks: ratios against baselines measured in the same run.",
+        description="The benchmarks: ratios against baselines measured in the same run.",
     )
     parser.add_argument(
         "--quick", action="store_true", help="smoke mode: tiny N, one repeat (CI's smoke test)"
@@ -73,12 +75,22 @@ def _parser() -> argparse.ArgumentParser:
         help="figure 3's connection counts, comma-separated (default 10,50,200)",
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
+    parser.add_argument(
+        "--pulumi-bin",
+        type=Path,
+        help="a bin directory laid out by scripts/install-pulumi-cli (default: .pulumi-bin)",
+    )
     return parser
 
 
-def _pulumi_bin() -> Path | None:
-    bin_dir = REPO_ROOT / ".pulumi-bin"
-    return bin_dir if (bin_dir / "pulumi").is_file() else None
+def _pulumi(bin_dir: Path | None) -> PulumiCLI | None:
+    """The CLI of ``--pulumi-bin``, else .pulumi-bin if it is laid out, else None."""
+    if bin_dir is not None:
+        return PulumiCLI.at(bin_dir)
+    try:
+        return PulumiCLI.at(REPO_ROOT / ".pulumi-bin")
+    except PulumiUnavailable:
+        return None
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
@@ -96,14 +108,18 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     repeats = args.repeats or (1 if args.quick else 5)
     selected = args.only or list(FIGURES)
-    pulumi_bin = _pulumi_bin()
+    try:
+        pulumi = _pulumi(args.pulumi_bin)
+    except PulumiUnavailable as error:
+        print(f"python -m bench: {error}", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     results: list[Figure] = []
     failed = False
     document = {
         "mode": "quick" if args.quick else "full",
         "repeats": repeats,
-        "machine": describe_machine(pulumi_bin),
+        "machine": describe_machine(pulumi),
         "total_seconds": 0.0,
         "figures": {},
     }
@@ -121,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 scratch=scratch,
                 emulator=emulator,
                 env=env,
-                pulumi_bin=pulumi_bin,
+                pulumi=pulumi,
                 engine_sizes=args.sizes,
             )
             runners = _figures()

@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devkit.awsenv import emulator_env
 from devkit.emulator_process import EmulatorProcess
+from devkit.pulumi_cli import PulumiCLI
 from emulator.client import EmulatorClient
 
-from .awsenv import aws_env
-
-__all__ = ["REPO_ROOT", "BenchContext", "log", "running_emulator"]
+__all__ = ["NO_PULUMI", "REPO_ROOT", "BenchContext", "log", "running_emulator"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+NO_PULUMI = "no Pulumi CLI (run scripts/install-pulumi-cli, or pass --pulumi-bin)"
 # Enough connections per account and region for figure 5's thousand.
 _CONNECTION_LIMIT = 1200
 
@@ -37,7 +38,8 @@ class BenchContext:
     scratch: Path
     emulator: EmulatorClient
     env: dict[str, str]
-    pulumi_bin: Path | None
+    pulumi: PulumiCLI | None
+    """The CLI and language host of the engine figures (None: those are skipped)."""
     engine_sizes: tuple[int, ...] | None = None
     """Connection counts for figure 3 (default: 10, 50, 200; quick: figure 2's stack)."""
     stacks: dict[int, Any] = field(default_factory=dict)
@@ -66,6 +68,6 @@ def running_emulator(scratch: Path) -> Iterator[tuple[EmulatorClient, dict[str, 
     process = EmulatorProcess(extra_args=("--connection-limit", str(_CONNECTION_LIMIT)))
     url = process.start()
     try:
-        yield EmulatorClient(url), aws_env(url, scratch)
+        yield EmulatorClient(url), emulator_env(url, scratch)
     finally:
         process.stop()

@@ -10,10 +10,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from devkit.sandbox import ProgramSandbox, offline_env
+from devkit.sandbox import ProgramSandbox
 from emulator.client import EmulatorClient
 
-from .context import BenchContext
+from .context import NO_PULUMI, BenchContext
 from .stats import seconds
 
 __all__ = ["PROVIDER_AGENT", "EngineStack", "calls_per_resource", "deployed_stack"]
@@ -35,12 +35,12 @@ class EngineStack:
     """A sandboxed copy of the program and a stack of ``arns``, run by the real CLI."""
 
     def __init__(self, ctx: BenchContext, name: str, arns: list[str]) -> None:
-        if ctx.pulumi_bin is None:
-            raise RuntimeError("the Pulumi CLI is not installed (scripts/install-pulumi-cli)")
+        if ctx.pulumi is None:
+            raise RuntimeError(NO_PULUMI)
         root = ctx.scratch / f"engine-{name}"
-        env = offline_env(root / "pulumi", ctx.pulumi_bin, base=ctx.env)
+        env = ctx.pulumi.environment(root / "pulumi", base=ctx.env)
         self.arns = arns
-        self.sandbox = ProgramSandbox(root / "project", bin_dir=ctx.pulumi_bin, env=env)
+        self.sandbox = ProgramSandbox(root / "project", cli=ctx.pulumi, env=env)
         self.sandbox.pulumi("stack", "init", _STACK)
         stack_file: Path = self.sandbox.directory / f"Pulumi.{_STACK}.yaml"
         existing = stack_file.read_text() if stack_file.exists() else ""

@@ -18,10 +18,10 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
+from devkit.awsenv import REGION
 from provider.lifecycle import ConnectionProvider
 from tests.support.dynamic_host import PROVIDER_KEY, URN, DynamicHost
 
-from .awsenv import REGION
 from .context import BenchContext, log
 from .report import Figure, Goal, Row
 from .stats import Spread, ratios, seconds

@@ -7,7 +7,7 @@ must look the connection up, so two calls per resource is one per phase there.
 
 from __future__ import annotations
 
-from .context import BenchContext, log
+from .context import NO_PULUMI, BenchContext, log
 from .engine import EngineStack, calls_per_resource, deployed_stack
 from .report import Figure, Goal, Row
 from .stats import Spread
@@ -33,8 +33,8 @@ def run(ctx: BenchContext) -> Figure:
         "GetConnection calls per resource per engine operation (emulator call log)",
         "the limit: 1 GetConnection per resource per engine phase",
     )
-    if ctx.pulumi_bin is None:
-        figure.skipped = "no .pulumi-bin/pulumi (run scripts/install-pulumi-cli)"
+    if ctx.pulumi is None:
+        figure.skipped = NO_PULUMI
         return figure
     size = 2 if ctx.quick else 10
     ctx.emulator.clear_faults()

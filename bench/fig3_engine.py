@@ -12,11 +12,12 @@ import statistics
 import subprocess
 from pathlib import Path
 
-from .context import BenchContext, log
+from devkit.venvs import AWS_CLI
+
+from .context import NO_PULUMI, BenchContext, log
 from .engine import deployed_stack
 from .report import Figure, Goal, Row
 from .stats import Spread, ratios, seconds
-from .tools import AWS_CLI
 
 __all__ = ["FULL_SIZES", "QUICK_SIZES", "growth_rows", "run"]
 
@@ -55,8 +56,8 @@ def run(ctx: BenchContext) -> Figure:
         "real-engine `pulumi preview` for N connections",
         "N sequential `aws codestar-connections get-connection` runs (AWS CLI in its own venv)",
     )
-    if ctx.pulumi_bin is None:
-        figure.skipped = "no .pulumi-bin/pulumi (run scripts/install-pulumi-cli)"
+    if ctx.pulumi is None:
+        figure.skipped = NO_PULUMI
         return figure
     aws = AWS_CLI.ensure(install=ctx.install_tools)
     if aws is None:

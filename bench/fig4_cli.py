@@ -10,10 +10,11 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable
 
+from devkit.venvs import AWS_CLI
+
 from .context import REPO_ROOT, BenchContext, log
 from .report import Figure, Goal, Row
 from .stats import Spread, per_call_seconds, ratios
-from .tools import AWS_CLI
 
 __all__ = ["run"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 from concurrent.futures import ThreadPoolExecutor
 
+from devkit.awsenv import REGION
 from provider import aws
 
-from .awsenv import REGION
 from .context import BenchContext, log
 from .engine import PROVIDER_AGENT
 from .report import Figure, Goal, Row

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from pulumi.dynamic.dynamic import serialize_provider
 
+from devkit.venvs import EXAMPLES
 from provider.lifecycle import ConnectionProvider
 
 from .context import REPO_ROOT, BenchContext, log
 from .report import Figure, Goal, Row
 from .stats import Spread, ratios
-from .tools import PULUMI_AWS
 
 __all__ = ["IMPORTS", "run"]
 
@@ -78,9 +78,10 @@ def run(ctx: BenchContext) -> Figure:
             note=f"{len(base64.b64decode(pickled))} B of dill pickle, base64 in state",
         )
     )
-    pulumi_aws = PULUMI_AWS.ensure(install=ctx.install_tools)
+    # The examples' venv: pulumi-aws with the same Pulumi SDK as .venv.
+    pulumi_aws = EXAMPLES.ensure(install=ctx.install_tools)
     if pulumi_aws is None:
-        figure.details["imports"] = f"skipped: no pulumi-aws venv at {PULUMI_AWS.venv}"
+        figure.details["imports"] = f"skipped: no pulumi-aws venv at {EXAMPLES.venv}"
         return figure
     own = REPO_ROOT / ".venv" / "bin" / "python"
     runs = 1 if ctx.quick else 3

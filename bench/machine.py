@@ -9,6 +9,8 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
+from devkit.pulumi_cli import PulumiCLI
+
 __all__ = ["describe_machine"]
 
 
@@ -29,20 +31,21 @@ def _version(distribution: str) -> str:
         return "not installed"
 
 
-def _pulumi_cli_version(pulumi_bin: Path | None) -> str:
-    if pulumi_bin is None:
+def _pulumi_cli_version(pulumi: PulumiCLI | None) -> str:
+    if pulumi is None:
         return "not installed"
     completed = subprocess.run(
-        [str(pulumi_bin / "pulumi"), "version"],
+        [str(pulumi.executable), "version"],
         capture_output=True,
         text=True,
         check=False,
         env={**os.environ, "PULUMI_SKIP_UPDATE_CHECK": "true"},
     )
-    return completed.stdout.strip() or "unknown"
+    version = completed.stdout.strip() or "unknown"
+    return f"{version} ({pulumi.host} language host)"
 
 
-def describe_machine(pulumi_bin: Path | None) -> dict[str, str | int]:
+def describe_machine(pulumi: PulumiCLI | None) -> dict[str, str | int]:
     """nproc, CPU model, load, Python and Pulumi versions, and the date (UTC)."""
     load = os.getloadavg()
     return {
@@ -53,7 +56,7 @@ def describe_machine(pulumi_bin: Path | None) -> dict[str, str | int]:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "pulumi_sdk": _version("pulumi"),
-        "pulumi_cli": _pulumi_cli_version(pulumi_bin),
+        "pulumi_cli": _pulumi_cli_version(pulumi),
         "boto3": _version("boto3"),
         "botocore": _version("botocore"),
     }

@@ -51,7 +51,7 @@ class Row:
 
 @dataclass
 class Figure:
-    """A numbered figure of issue 8: its baseline, its rows, or why it was skipped."""
+    """A numbered benchmark figure: its baseline, its rows, or why it was skipped."""
 
     number: int
     title: str

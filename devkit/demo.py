@@ -20,8 +20,12 @@ from typing import Any
 
 from emulator.client import EmulatorClient
 
+from .awsenv import emulator_env
 from .emulator_process import EmulatorProcess
-from .sandbox import ProgramSandbox, offline_env
+from .pulumi_cli import PulumiCLI
+from .sandbox import ProgramSandbox
+
+REGION = "eu-west-1"
 
 __all__ = ["main"]
 
@@ -31,23 +35,16 @@ def _say(title: str) -> None:
 
 
 def _aws_env(url: str, scratch: Path) -> dict[str, str]:
-    missing = str(scratch / "no-aws-config")
-    return {
-        "AWS_ENDPOINT_URL": url,
-        "AWS_ACCESS_KEY_ID": "demo",
-        "AWS_SECRET_ACCESS_KEY": "demo",
-        "AWS_DEFAULT_REGION": "eu-west-1",
-        "AWS_CONFIG_FILE": missing,
-        "AWS_SHARED_CREDENTIALS_FILE": missing,
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
+    """This process's environment, AWS aimed at the emulator with the demo's region and keys."""
+    keys = {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo"}
+    return emulator_env(url, scratch, region=REGION, aws=keys)
 
 
-def run_on_engine(bin_dir: Path, url: str, arn: str, scratch: Path) -> int:
-    env = {**offline_env(scratch, bin_dir), **_aws_env(url, scratch)}
-    sandbox = ProgramSandbox(scratch / "project", bin_dir=bin_dir, env=env)
+def run_on_engine(cli: PulumiCLI, url: str, arn: str, scratch: Path) -> int:
+    env = cli.environment(scratch, base=_aws_env(url, scratch))
+    sandbox = ProgramSandbox(scratch / "project", cli=cli, env=env)
 
-    _say(f"pulumi up (stack 'demo', backend {env['PULUMI_BACKEND_URL']})")
+    _say(f"pulumi up (stack 'demo', backend {env['PULUMI_BACKEND_URL']}, {cli.host} language host)")
     sandbox.init_stack("demo", {"connectionArn": arn})
     print(sandbox.pulumi("up", "--yes", "--skip-preview").stdout)
     _say("pulumi stack output --json  (what a pipeline reads)")
@@ -79,7 +76,8 @@ def run_with_mocks(url: str, arn: str) -> int:
         ) -> tuple[dict[Any, Any], list[tuple[str, str]] | None]:
             return {}, None
 
-    os.environ.update(_aws_env(url, Path(tempfile.gettempdir())))
+    aws = _aws_env(url, Path(tempfile.gettempdir()))
+    os.environ.update({key: value for key, value in aws.items() if key.startswith("AWS_")})
     exports: dict[str, Any] = {}
     pulumi.runtime.set_mocks(Mocks(), project="codestar-connections", stack="demo", preview=False)
     pulumi.runtime.set_all_config({"codestar-connections:connectionArn": arn})
@@ -99,7 +97,9 @@ def run_with_mocks(url: str, arn: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/demo", description=__doc__)
-    parser.add_argument("--pulumi-bin", type=Path, help="directory holding the pulumi CLI")
+    parser.add_argument(
+        "--pulumi-bin", type=Path, help="a bin directory laid out by scripts/install-pulumi-cli"
+    )
     parser.add_argument("--mocks", action="store_true", help="run under mocks, without the CLI")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
     args = parser.parse_args(argv)
@@ -109,16 +109,16 @@ def main(argv: list[str] | None = None) -> int:
         with EmulatorProcess(state_file=scratch / "emulator-state.json") as emulator:
             _say(f"emulator listening on {emulator.url}")
             seed = EmulatorClient(emulator.url)
-            arn = seed.create_connection("github-main", region="eu-west-1")
+            arn = seed.create_connection("github-main", region=REGION)
             seed.create_connection(
-                "gitlab-pending", provider_type="GitLab", region="eu-west-1", status="PENDING"
+                "gitlab-pending", provider_type="GitLab", region=REGION, status="PENDING"
             )
             print(
                 textwrap.indent(f"seeded {arn} (AVAILABLE) and one PENDING GitLab connection", "  ")
             )
             if args.mocks or args.pulumi_bin is None:
                 return run_with_mocks(emulator.url, arn)
-            return run_on_engine(args.pulumi_bin, emulator.url, arn, scratch)
+            return run_on_engine(PulumiCLI.at(args.pulumi_bin), emulator.url, arn, scratch)
     finally:
         if args.keep:
             print(f"\nscratch directory kept: {scratch}")

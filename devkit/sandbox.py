@@ -9,21 +9,15 @@ no package with a plugin binary (pulumi-aws stays out of it), so the engine need
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = [
-    "PROGRAM_FILES",
-    "REPO_ROOT",
-    "ProgramSandbox",
-    "PulumiFailed",
-    "offline_env",
-    "run_pulumi",
-]
+from .pulumi_cli import PulumiCLI
+
+__all__ = ["PROGRAM_FILES", "REPO_ROOT", "ProgramSandbox", "PulumiFailed", "run_pulumi"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROGRAM_FILES = ("Pulumi.yaml", "__main__.py", "provider")
@@ -44,7 +38,7 @@ class PulumiFailed(Exception):
 
 
 def run_pulumi(
-    bin_dir: Path,
+    cli: PulumiCLI,
     directory: Path,
     env: Mapping[str, str],
     args: Sequence[str],
@@ -55,7 +49,7 @@ def run_pulumi(
     """``pulumi ARGS`` non-interactively in ``directory``; ``check``: PulumiFailed if it fails."""
     argv = [*args, "--non-interactive"] if args and args[0] != "version" else [*args]
     completed = subprocess.run(
-        [str(bin_dir / "pulumi"), *argv],
+        [str(cli.executable), *argv],
         cwd=directory,
         env=dict(env),
         stdin=subprocess.DEVNULL,
@@ -69,33 +63,6 @@ def run_pulumi(
     return completed
 
 
-def offline_env(
-    scratch: Path, bin_dir: Path, base: Mapping[str, str] | None = None
-) -> dict[str, str]:
-    """Environment for a hermetic, offline Pulumi run rooted in ``scratch``."""
-    home, state = scratch / "pulumi-home", scratch / "pulumi-state"
-    home.mkdir(parents=True, exist_ok=True)
-    state.mkdir(parents=True, exist_ok=True)
-    # Inherited PULUMI_* settings (a logged-in backend, a token, a default org) and PYTHONPATH
-    # would make runs depend on the machine they happen on.
-    env = {
-        k: v
-        for k, v in (os.environ if base is None else base).items()
-        if not k.startswith("PULUMI_") and k != "PYTHONPATH"
-    }
-    env.update(
-        {
-            "PULUMI_HOME": str(home),
-            "PULUMI_BACKEND_URL": state.as_uri(),
-            "PULUMI_CONFIG_PASSPHRASE": "offline-sandbox",
-            "PULUMI_SKIP_UPDATE_CHECK": "true",
-            "PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-            "PATH": f"{bin_dir}{os.pathsep}{env.get('PATH', '')}",
-        }
-    )
-    return env
-
-
 class ProgramSandbox:
     """A copy of the program (or a given ``__main__.py``) and a way to run pulumi on it."""
 
@@ -103,12 +70,12 @@ class ProgramSandbox:
         self,
         directory: Path,
         *,
-        bin_dir: Path,
+        cli: PulumiCLI,
         env: Mapping[str, str],
         main_source: str | None = None,
     ) -> None:
         self.directory = directory
-        self.bin_dir = bin_dir
+        self.cli = cli
         self.env = dict(env)
         directory.mkdir(parents=True, exist_ok=True)
         for name in PROGRAM_FILES:
@@ -125,7 +92,7 @@ class ProgramSandbox:
 
     def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """Run ``pulumi ARGS`` non-interactively in the sandbox."""
-        return run_pulumi(self.bin_dir, self.directory, self.env, args, check=check)
+        return run_pulumi(self.cli, self.directory, self.env, args, check=check)
 
     def init_stack(self, name: str, config: Mapping[str, str]) -> None:
         self.pulumi("stack", "init", name)

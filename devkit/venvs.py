@@ -1,11 +1,14 @@
-"""Cached virtualenvs for tools that must stay out of .venv (the AWS CLI, pulumi-aws, packs).
+"""Cached virtualenvs for tools that must stay out of .venv: the AWS CLI, pulumi-aws, packs.
 
-The AWS CLI pins its own botocore and pulumi-aws carries a plugin the engine would demand a
-binary for, so each lives in a venv of its own under
+The AWS CLI pins its own botocore, and pulumi-aws carries a plugin the engine would demand a
+binary for, so each tool lives in a venv of its own under
 ``${XDG_CACHE_HOME:-~/.cache}/codestar-pulumi/<name>-<hash>``, keyed by its requirements and the
-Python version: different pins coexist instead of rebuilding each other. Builds are locked
-(parallel runs share the cache) and the completion marker is written last, so an interrupted
-build is redone.
+Python version: different pins coexist instead of rebuilding each other. A venv is built when it
+is missing (pip, from the package index or pip's cache), under a lock (parallel runs share the
+cache), and its completion marker is written last, so an interrupted build is redone.
+
+:data:`TOOLS` is every such venv; each test that needs one asks the fixture of that name
+(tests/support/tools.py), and the benchmarks use the same ones.
 """
 
 from __future__ import annotations
@@ -13,17 +16,28 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["AWSCLI_REQUIREMENT", "VenvUnavailable", "cache_root", "cached_venv", "run_step"]
+__all__ = [
+    "AWS_CLI",
+    "EXAMPLES",
+    "POLICY",
+    "TOOLS",
+    "Tool",
+    "VenvUnavailable",
+    "cache_root",
+    "requirement_lines",
+    "run_step",
+]
 
-# One pin for every use of the AWS CLI (the CLI's parity test and the benchmarks).
-AWSCLI_REQUIREMENT = "awscli==1.46.3"
-_STEP_TIMEOUT_SECONDS = 600
+REPO_ROOT = Path(__file__).resolve().parents[1]
+_STEP_TIMEOUT_SECONDS = 900
 _MARKER = ".complete"
 
 
@@ -34,6 +48,37 @@ class VenvUnavailable(Exception):
 def cache_root() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "codestar-pulumi"
+
+
+def requirement_lines(path: Path) -> tuple[str, ...]:
+    """The requirements of a pip requirements file, ``-r`` includes expanded, comments dropped.
+
+    Passed to pip one by one, they key the venv by what is installed, not by file names.
+    """
+    lines: list[str] = []
+    for raw in path.read_text().splitlines():
+        line = raw.split(" #")[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        included = re.fullmatch(r"-r\s+(\S+)", line)
+        if included:
+            lines.extend(requirement_lines(path.parent / included.group(1)))
+        else:
+            lines.append(line)
+    return tuple(lines)
+
+
+def _pins(path: Path, names: Sequence[str]) -> tuple[str, ...]:
+    """The ``name==version`` lines of ``path`` for ``names``, so two venvs share one pin."""
+    found = {
+        line.split("==")[0].lower(): line
+        for line in requirement_lines(path)
+        if re.fullmatch(r"[A-Za-z0-9_.-]+==\S+", line)
+    }
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise VenvUnavailable(f"{path} does not pin {', '.join(missing)}")
+    return tuple(found[name] for name in names)
 
 
 def run_step(args: Sequence[str]) -> None:
@@ -58,25 +103,63 @@ def run_step(args: Sequence[str]) -> None:
         )
 
 
-def cached_venv(name: str, requirements: Sequence[str], *, install: bool = True) -> Path | None:
-    """The venv holding ``requirements`` (pip arguments), built if missing and ``install``."""
-    digest = hashlib.sha256("\n".join(requirements).encode())
-    digest.update(f"{sys.version_info.major}.{sys.version_info.minor}".encode())
-    root = cache_root()
-    venv = root / f"{name}-{digest.hexdigest()[:16]}"
-    if (venv / _MARKER).is_file():
-        return venv
-    if not install:
-        return None
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / f".{name}.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+@dataclass(frozen=True, slots=True)
+class Tool:
+    """A virtualenv holding ``requirements`` (pip arguments); ``executable`` is what is run."""
+
+    name: str
+    requirements: tuple[str, ...]
+    executable: str
+    purpose: str
+
+    @property
+    def venv(self) -> Path:
+        digest = hashlib.sha256("\n".join(self.requirements).encode())
+        digest.update(f"{sys.version_info.major}.{sys.version_info.minor}".encode())
+        return cache_root() / f"{self.name}-{digest.hexdigest()[:16]}"
+
+    def ensure(self, *, install: bool = True) -> Path | None:
+        """The executable; the venv is built first when missing and ``install`` (else None)."""
+        venv = self.venv
+        executable = venv / "bin" / self.executable
         if (venv / _MARKER).is_file():
-            return venv
-        shutil.rmtree(venv, ignore_errors=True)
-        # The interpreter .venv was made from, so the tool venv does not depend on .venv.
-        run_step([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)])
-        pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
-        run_step([*pip, "install", "--quiet", "--no-compile", *requirements])
-        (venv / _MARKER).write_text("\n".join(requirements))
-    return venv
+            return executable
+        if not install:
+            return None
+        venv.parent.mkdir(parents=True, exist_ok=True)
+        with (venv.parent / f".{self.name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if (venv / _MARKER).is_file():
+                return executable
+            shutil.rmtree(venv, ignore_errors=True)
+            # The interpreter .venv was made from, so the tool venv does not depend on .venv.
+            run_step([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(venv)])
+            pip = [str(venv / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
+            # --no-compile: pulumi-aws alone is ~270 MB of sources; byte code is written on use.
+            run_step([*pip, "install", "--quiet", "--no-compile", *self.requirements])
+            (venv / _MARKER).write_text("\n".join(self.requirements) + "\n")
+        return executable
+
+
+# One pin for every use of the AWS CLI (the CLI's parity test and the benchmarks).
+AWS_CLI = Tool(
+    "awscli", ("awscli==1.46.3",), "aws", "the AWS CLI, for byte-for-byte parity and benchmarks"
+)
+# The policy pack's own requirements and nothing else: the pack must not need pulumi-aws.
+POLICY = Tool(
+    "policy",
+    requirement_lines(REPO_ROOT / "examples" / "policy" / "requirements.txt"),
+    "python",
+    "examples/policy run as a policy pack on the engine",
+)
+# Everything the examples need together (pulumi-aws, pulumi-policy, this project's runtime) and
+# the test runner that runs their pulumi-aws tests inside it, pinned as requirements-dev.txt
+# pins it. Also the benchmarks' pulumi-aws, for its import time.
+EXAMPLES = Tool(
+    "examples",
+    requirement_lines(REPO_ROOT / "examples" / "requirements.txt")
+    + _pins(REPO_ROOT / "requirements-dev.txt", ("pytest", "pytest-timeout")),
+    "python",
+    "the pulumi-aws examples' tests under mocks; pulumi-aws's import time",
+)
+TOOLS = (AWS_CLI, POLICY, EXAMPLES)

@@ -119,6 +119,16 @@ def _from_client_error(
     aws_message = str(details.get("Message", "")).strip() or "no message"
     attempts = int(error.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)) + 1
     said = f"({code}: {aws_message})"
+    if code == "ResourceNotFoundException" and operation != "GetConnection":
+        # Only GetConnection saying so means the connection is gone (and `pulumi refresh` drops
+        # it). Its tags or host missing, after GetConnection found it, is an error to show.
+        return AwsLookupError(
+            f"{subject} not found in {region} {said}, though GetConnection found the connection: "
+            f"if it is being deleted, run again; else check it under {_CONSOLE_HINT}",
+            operation=operation,
+            code=code,
+            attempts=attempts,
+        )
     if code == "ResourceNotFoundException":
         return ConnectionNotFound(
             f"{subject} not found in {region} ({code}): check the ARN, region and account",

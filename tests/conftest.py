@@ -11,11 +11,16 @@ import pytest
 
 from emulator import EmulatorServer
 from emulator.client import EmulatorClient
-from tests.support.call_log import is_provider_call, mutating_provider_calls
+from tests.support.call_log import (
+    PROVIDER_OPERATIONS,
+    is_provider_call,
+    mutating_provider_calls,
+    unlisted_provider_actions,
+)
 
-# Every operation the provider and the CLI made this session, as "service:Operation" (shown in
-# the terminal summary; what an IAM policy for them must allow).
-PROVIDER_OPERATIONS = pytest.StashKey[Counter[str]]()
+# The tools some tests need (the Pulumi CLI with each language host, cached venvs), each from
+# the one fixture that makes it when it is missing.
+pytest_plugins = ["tests.support.tools"]
 
 
 @pytest.fixture(scope="session")
@@ -43,9 +48,10 @@ def emulator(
 ) -> Iterator[EmulatorClient]:
     """The control client, after wiping connections, hosts, faults and calls.
 
-    At teardown the read-only promise is checked for every test that used the emulator: no
-    call with the provider's/CLI's user agent may be a write (Create*, Delete*, Update*, Tag*,
-    Untag*). Fixture calls carry their own user agent and are not counted.
+    At teardown the read-only and least-privilege promises are checked for every test that used
+    the emulator: no call with the provider's/CLI's user agent may be a write (Create*, Delete*,
+    Update*, Tag*, Untag*) or an action the README's IAM policy does not grant. Fixture calls
+    carry their own user agent and are not counted.
     """
     client = EmulatorClient(emulator_server.url)
     client.reset()
@@ -55,6 +61,8 @@ def emulator(
     tally.update(f"{c['Service']}:{c['Operation']}" for c in calls if is_provider_call(c))
     writes = mutating_provider_calls(calls)
     assert not writes, f"the provider or the CLI made a mutating AWS call: {writes}"
+    unlisted = unlisted_provider_actions(calls)
+    assert not unlisted, f"actions the README's IAM policy does not grant: {sorted(unlisted)}"
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -1,8 +1,8 @@
 """``get --output json`` prints what ``aws codestar-connections get-connection`` prints.
 
 The AWS CLI (v1, from PyPI) lives in its own virtualenv under the user's cache directory: it
-pins its own botocore, which may not be ours, so it never goes into .venv. The fixture builds
-that virtualenv on first use (about half a minute) and reuses it afterwards.
+pins its own botocore, which may not be ours, so it never goes into .venv. The ``aws_cli``
+fixture builds that virtualenv when it is missing (about half a minute) and reuses it after.
 """
 
 from __future__ import annotations
@@ -13,22 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from devkit.venvs import AWSCLI_REQUIREMENT, VenvUnavailable, cached_venv
 from emulator.client import EmulatorClient
 from tests.cli.conftest import Cli, concurrently
 
 
-@pytest.fixture(scope="session")
-def aws_cli() -> Path:
-    """The ``aws`` executable of the cached AWS CLI virtualenv, built if missing."""
-    try:
-        venv = cached_venv("awscli", [AWSCLI_REQUIREMENT])
-    except VenvUnavailable as error:
-        pytest.fail(f"setting up the AWS CLI failed: {error}", pytrace=False)
-    assert venv is not None
-    return venv / "bin" / "aws"
-
-
+@pytest.mark.cold_cache
 def test_get_json_is_byte_for_byte_the_aws_clis(
     cli: Cli, emulator: EmulatorClient, aws_cli: Path
 ) -> None:

@@ -6,7 +6,6 @@ import json
 import os
 import re
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -188,15 +187,14 @@ def test_main_refuses_a_port_in_use(emulator_server: EmulatorServer) -> None:
     assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1:{emulator_server.port}:")
 
 
-@pytest.mark.skipif(shutil.which("aws") is None, reason="the AWS CLI is not installed")
 def test_aws_cli_works_through_aws_endpoint_url(
-    aws_env: dict[str, str], emulator: EmulatorClient
+    aws_env: dict[str, str], emulator: EmulatorClient, aws_cli: Path
 ) -> None:
     arn = emulator.create_connection("cli", service="codeconnections")
 
     def aws(*args: str) -> dict[str, Any]:
         result = subprocess.run(
-            ["aws", *args, "--output", "json"],
+            [str(aws_cli), *args, "--output", "json"],
             env=aws_env,
             capture_output=True,
             text=True,

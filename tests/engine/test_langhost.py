@@ -1,4 +1,4 @@
-"""The real Pulumi engine running Python programs through our language host, offline.
+"""The real Pulumi engine running Python programs through the repository's language host.
 
 Each test builds a throwaway project in tmp_path whose Pulumi.yaml points `virtualenv` at the
 repository's venv (absolute path) and drives the CLI through stack init, config, up, preview,
@@ -8,18 +8,21 @@ refresh, stack output/export and destroy.
 from __future__ import annotations
 
 import base64
+import functools
 import json
+import subprocess
 import textwrap
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.engine.conftest import REPO_ROOT, PulumiCLI
+from devkit.pulumi_cli import REPO_VENV, PulumiCLI
+from devkit.sandbox import REPO_ROOT, PulumiFailed, run_pulumi
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(1800)]
 
-VENV = REPO_ROOT / ".venv"
+VENV = REPO_VENV
 
 CONFIG_PROGRAM = """
 import os
@@ -85,6 +88,21 @@ pulumi.export("provider_cwd", echo.cwd)
 """
 
 
+@pytest.fixture
+def pulumi_env(tmp_path: Path, langhost_cli: PulumiCLI) -> dict[str, str]:
+    return langhost_cli.environment(tmp_path / "scratch")
+
+
+def pulumi(
+    cli: PulumiCLI, args: list[str], project: Path, env: dict[str, str], check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """``pulumi ARGS`` in ``project``; with ``check``, a failure fails the test with the output."""
+    try:
+        return run_pulumi(cli, project, env, args, check=check)
+    except PulumiFailed as failed:
+        pytest.fail(str(failed), pytrace=False)
+
+
 def make_project(
     directory: Path, name: str, files: dict[str, str], virtualenv: str | None = None
 ) -> Path:
@@ -104,23 +122,23 @@ def make_project(
 
 
 def outputs(cli: PulumiCLI, project: Path, env: dict[str, str]) -> dict[str, Any]:
-    result = cli.run(["stack", "output", "--json", "--show-secrets"], project, env)
+    result = pulumi(cli, ["stack", "output", "--json", "--show-secrets"], project, env)
     decoded: dict[str, Any] = json.loads(result.stdout)
     return decoded
 
 
 def export(cli: PulumiCLI, project: Path, env: dict[str, str], *extra: str) -> dict[str, Any]:
-    result = cli.run(["stack", "export", *extra], project, env)
+    result = pulumi(cli, ["stack", "export", *extra], project, env)
     decoded: dict[str, Any] = json.loads(result.stdout)
     return decoded
 
 
 def test_config_program_full_lifecycle(
-    pulumi_cli: PulumiCLI, pulumi_env: dict[str, str], tmp_path: Path
+    langhost_cli: PulumiCLI, pulumi_env: dict[str, str], tmp_path: Path
 ) -> None:
     program = CONFIG_PROGRAM.replace("REPO", repr(str(REPO_ROOT)))
     project = make_project(tmp_path / "config", "lh-config", {"__main__.py": program})
-    run = pulumi_cli.run
+    run = functools.partial(pulumi, langhost_cli)
     run(["stack", "init", "dev"], project, pulumi_env)
     run(["config", "set", "name", "world"], project, pulumi_env)
     run(["config", "set", "--secret", "token", "abc123"], project, pulumi_env)
@@ -129,7 +147,7 @@ def test_config_program_full_lifecycle(
     assert "a line on the program's stdout" in up.stdout
     # The engine found the host next to `pulumi`, not just on PATH (no "from $PATH" warning).
     assert "from $PATH" not in up.stdout + up.stderr
-    assert outputs(pulumi_cli, project, pulumi_env) == {
+    assert outputs(langhost_cli, project, pulumi_env) == {
         "greeting": "hello world",
         "token_length": 6,
         "count": 7,
@@ -143,7 +161,7 @@ def test_config_program_full_lifecycle(
     masked = json.loads(run(["stack", "output", "--json"], project, pulumi_env).stdout)
     assert masked["token_length"] == "[secret]"
 
-    state = export(pulumi_cli, project, pulumi_env)
+    state = export(langhost_cli, project, pulumi_env)
     (stack,) = state["deployment"]["resources"]
     assert stack["type"] == "pulumi:pulumi:Stack"
     assert "ciphertext" in stack["outputs"]["token_length"]
@@ -153,29 +171,29 @@ def test_config_program_full_lifecycle(
     assert "9" in changed.stdout
 
     run(["destroy", "--yes"], project, pulumi_env)
-    assert export(pulumi_cli, project, pulumi_env)["deployment"].get("resources") in (None, [])
+    assert export(langhost_cli, project, pulumi_env)["deployment"].get("resources") in (None, [])
 
 
 def test_dynamic_provider_full_lifecycle(
-    pulumi_cli: PulumiCLI, pulumi_env: dict[str, str], tmp_path: Path
+    langhost_cli: PulumiCLI, pulumi_env: dict[str, str], tmp_path: Path
 ) -> None:
     project = make_project(
         tmp_path / "dynamic",
         "lh-dynamic",
         {"__main__.py": DYNAMIC_PROGRAM, "echo_provider.py": PROVIDER_MODULE},
     )
-    run = pulumi_cli.run
+    run = functools.partial(pulumi, langhost_cli)
     run(["stack", "init", "dev"], project, pulumi_env)
     up = run(["up", "--yes"], project, pulumi_env)
     assert "from $PATH" not in up.stdout + up.stderr
-    created = outputs(pulumi_cli, project, pulumi_env)
+    created = outputs(langhost_cli, project, pulumi_env)
     assert created["value"] == "first"
     assert created["id"] == "echo-first"
     # The engine starts the provider in the program directory; that is why the by-reference
     # pickle below can be imported there.
     assert created["provider_cwd"] == str(project)
 
-    state = export(pulumi_cli, project, pulumi_env, "--show-secrets")
+    state = export(langhost_cli, project, pulumi_env, "--show-secrets")
     resource = next(
         r for r in state["deployment"]["resources"] if r["type"].startswith("pulumi-python:")
     )
@@ -191,58 +209,58 @@ def test_dynamic_provider_full_lifecycle(
     run(["config", "set", "value", "second"], project, pulumi_env)
     updated = run(["up", "--yes"], project, pulumi_env)
     assert "updated" in updated.stdout
-    assert outputs(pulumi_cli, project, pulumi_env)["value"] == "second"
+    assert outputs(langhost_cli, project, pulumi_env)["value"] == "second"
     run(["refresh", "--yes"], project, pulumi_env)
     run(["preview", "--expect-no-changes"], project, pulumi_env)
     run(["destroy", "--yes"], project, pulumi_env)
-    assert export(pulumi_cli, project, pulumi_env)["deployment"].get("resources") in (None, [])
+    assert export(langhost_cli, project, pulumi_env)["deployment"].get("resources") in (None, [])
 
 
 def test_program_errors_surface_with_their_message(
-    pulumi_cli: PulumiCLI, pulumi_env: dict[str, str], tmp_path: Path
+    langhost_cli: PulumiCLI, pulumi_env: dict[str, str], tmp_path: Path
 ) -> None:
     project = make_project(
         tmp_path / "failing",
         "lh-failing",
         {"__main__.py": "import pulumi\nraise ValueError('boom-7f3a from the program')\n"},
     )
-    pulumi_cli.run(["stack", "init", "dev"], project, pulumi_env)
-    failed = pulumi_cli.run(["preview"], project, pulumi_env, check=False)
+    pulumi(langhost_cli, ["stack", "init", "dev"], project, pulumi_env)
+    failed = pulumi(langhost_cli, ["preview"], project, pulumi_env, check=False)
     assert failed.returncode != 0
     text = failed.stdout + failed.stderr
     assert "Program failed with an unhandled exception" in text
     assert "ValueError: boom-7f3a from the program" in text
 
     (project / "__main__.py").write_text("import pulumi\npulumi.Config().require('absent')\n")
-    missing = pulumi_cli.run(["up", "--yes"], project, pulumi_env, check=False)
+    missing = pulumi(langhost_cli, ["up", "--yes"], project, pulumi_env, check=False)
     assert missing.returncode != 0
     assert "Missing required configuration variable 'lh-failing:absent'" in missing.stdout
 
 
 def test_missing_virtualenv_is_reported(
-    pulumi_cli: PulumiCLI, pulumi_env: dict[str, str], tmp_path: Path
+    langhost_cli: PulumiCLI, pulumi_env: dict[str, str], tmp_path: Path
 ) -> None:
     project = make_project(
         tmp_path / "novenv", "lh-novenv", {"__main__.py": "import pulumi\n"}, virtualenv="venv"
     )
-    pulumi_cli.run(["stack", "init", "dev"], project, pulumi_env)
-    failed = pulumi_cli.run(["preview"], project, pulumi_env, check=False)
+    pulumi(langhost_cli, ["stack", "init", "dev"], project, pulumi_env)
+    failed = pulumi(langhost_cli, ["preview"], project, pulumi_env, check=False)
     assert failed.returncode != 0
     assert f"'{project / 'venv'}' doesn't exist" in failed.stdout + failed.stderr
 
     # A relative `virtualenv` is resolved against the project; a symlink to a venv works.
     (project / "venv").symlink_to(VENV)
-    pulumi_cli.run(["preview"], project, pulumi_env)
+    pulumi(langhost_cli, ["preview"], project, pulumi_env)
 
 
 def test_about_and_install_use_the_language_host(
-    pulumi_cli: PulumiCLI, pulumi_env: dict[str, str], tmp_path: Path
+    langhost_cli: PulumiCLI, pulumi_env: dict[str, str], tmp_path: Path
 ) -> None:
     project = make_project(tmp_path / "about", "lh-about", {"__main__.py": "import pulumi\n"})
-    pulumi_cli.run(["stack", "init", "dev"], project, pulumi_env)
-    about = json.loads(pulumi_cli.run(["about", "--json"], project, pulumi_env).stdout)
+    pulumi(langhost_cli, ["stack", "init", "dev"], project, pulumi_env)
+    about = json.loads(pulumi(langhost_cli, ["about", "--json"], project, pulumi_env).stdout)
     language = about["runtime"]
     assert language["language"] == "python"
     assert Path(language["executable"]).parent == VENV / "bin"
-    installed = pulumi_cli.run(["install"], project, pulumi_env)
+    installed = pulumi(langhost_cli, ["install"], project, pulumi_env)
     assert "does not create virtual environments or run pip" in installed.stdout

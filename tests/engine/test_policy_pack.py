@@ -3,7 +3,7 @@
 The engine (v3.221+) asks the language host named in PulumiPolicy.yaml to run a Python pack
 (LanguageRuntime.RunPlugin, kind "analyzer"); langhost runs `python -u -m pulumi.policy` in the
 pack's virtualenv and streams its port back. The pack is the example's own files, copied next
-to a `venv` link to a cached venv with just pulumi + pulumi-policy (tests/engine/policy_venv.py).
+to a `venv` link to a cached venv with just pulumi + pulumi-policy (devkit/venvs.py).
 """
 
 from __future__ import annotations
@@ -13,44 +13,35 @@ from pathlib import Path
 
 import pytest
 
+from devkit.pulumi_cli import PULUMI_HOST_RUNS_NO_PLUGINS, PulumiCLI
+from devkit.sandbox import REPO_ROOT
 from emulator.client import EmulatorClient
-from tests.support.required import unavailable
-
-from .conftest import REPO_ROOT, PulumiCLI
-from .policy_venv import PolicyVenvUnavailable, ensure_policy_venv
-from .test_program import make_sandbox
+from tests.support.engine import program_sandbox
 
 pytestmark = pytest.mark.engine
 
 POLICY_DIR = REPO_ROOT / "examples" / "policy"
 
 
-@pytest.fixture(scope="session")
-def policy_venv() -> Path:
-    try:
-        return ensure_policy_venv()
-    except PolicyVenvUnavailable as error:
-        unavailable(
-            "the policy pack's venv", "POLICY PACK ENGINE TEST SKIPPED, no venv", str(error)
-        )
-
-
 @pytest.fixture
-def policy_pack(tmp_path: Path, policy_venv: Path) -> Path:
+def policy_pack(tmp_path: Path, policy_python: Path) -> Path:
     """examples/policy as it would be used: its files plus the `venv` PulumiPolicy.yaml names."""
     pack = tmp_path / "policy"
     shutil.copytree(
         POLICY_DIR, pack, ignore=shutil.ignore_patterns("__pycache__", "venv", "README.md")
     )
-    (pack / "venv").symlink_to(policy_venv)
+    (pack / "venv").symlink_to(policy_python.parents[1])
     return pack
 
 
+@pytest.mark.cold_cache
 def test_preview_fails_on_a_pending_connection_and_passes_once_available(
     tmp_path: Path, pulumi_cli: PulumiCLI, emulator: EmulatorClient, policy_pack: Path
 ) -> None:
+    if not pulumi_cli.runs_plugins:
+        pytest.skip(PULUMI_HOST_RUNS_NO_PLUGINS)
     arn = emulator.create_connection("handshake-pending", status="PENDING")
-    sandbox = make_sandbox(tmp_path, pulumi_cli, emulator)
+    sandbox = program_sandbox(tmp_path, pulumi_cli, emulator.url)
     sandbox.init_stack("test", {"connectionArn": arn})
 
     failed = sandbox.pulumi("preview", "--policy-pack", str(policy_pack), check=False)

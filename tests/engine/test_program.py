@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
-from devkit.sandbox import ProgramSandbox, offline_env
+from devkit.pulumi_cli import PulumiCLI
+from devkit.sandbox import ProgramSandbox
 from emulator.client import EmulatorClient
 from tests.support.call_log import MUTATING_PREFIXES, provider_calls
-
-from .conftest import PulumiCLI
+from tests.support.engine import program_sandbox
 
 pytestmark = pytest.mark.engine
 
@@ -54,23 +54,7 @@ def make_sandbox(
     main_source: str | None = None,
     credentials: dict[str, str] | None = None,
 ) -> ProgramSandbox:
-    env = offline_env(tmp_path / "scratch", cli.bin_dir)
-    missing = str(tmp_path / "no-aws-config")
-    for name in [n for n in env if n.startswith("AWS_")]:
-        del env[name]
-    env.update(
-        {
-            "AWS_ENDPOINT_URL": emulator.url,
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_CONFIG_FILE": missing,
-            "AWS_SHARED_CREDENTIALS_FILE": missing,
-            "AWS_EC2_METADATA_DISABLED": "true",
-            **(credentials or {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}),
-        }
-    )
-    return ProgramSandbox(
-        tmp_path / "project", bin_dir=cli.bin_dir, env=env, main_source=main_source
-    )
+    return program_sandbox(tmp_path, cli, emulator.url, main_source=main_source, aws=credentials)
 
 
 @pytest.fixture

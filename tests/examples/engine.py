@@ -15,8 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from devkit.sandbox import offline_env, run_pulumi
+from devkit.pulumi_cli import PulumiCLI
+from devkit.sandbox import run_pulumi
 from emulator.client import EmulatorClient
+from tests.support.engine import engine_env
 
 __all__ = ["ExampleProject", "example_env"]
 
@@ -25,29 +27,14 @@ _TIMEOUT_SECONDS = 300
 
 
 def example_env(
-    scratch: Path, bin_dir: Path, emulator: EmulatorClient, **aws: str
+    scratch: Path, cli: PulumiCLI, emulator: EmulatorClient, **aws: str
 ) -> dict[str, str]:
-    """Offline Pulumi settings, AWS pointed at the emulator, the provider on PYTHONPATH.
+    """Offline Pulumi settings, AWS aimed at the emulator, the provider on PYTHONPATH.
 
     ``aws`` overrides the AWS_* variables (credentials, AWS_ENDPOINT_URL_STS, …).
     """
-    env = offline_env(scratch, bin_dir)
-    for name in [n for n in env if n.startswith("AWS_")]:
-        del env[name]
-    missing = str(scratch / "no-aws-config")
-    env.update(
-        {
-            "PYTHONPATH": str(REPO_ROOT),
-            "AWS_ENDPOINT_URL": emulator.url,
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_CONFIG_FILE": missing,
-            "AWS_SHARED_CREDENTIALS_FILE": missing,
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            **aws,
-        }
-    )
+    env = engine_env(cli, scratch, emulator.url, aws=aws)
+    env["PYTHONPATH"] = str(REPO_ROOT)
     return env
 
 
@@ -55,10 +42,10 @@ class ExampleProject:
     """A copy of ``source`` (an example's project folder) and ``pulumi`` run in it."""
 
     def __init__(
-        self, source: Path, directory: Path, *, bin_dir: Path, env: Mapping[str, str]
+        self, source: Path, directory: Path, *, cli: PulumiCLI, env: Mapping[str, str]
     ) -> None:
         self.directory = directory
-        self.bin_dir = bin_dir
+        self.cli = cli
         self.env = dict(env)
         shutil.copytree(
             source, directory, ignore=shutil.ignore_patterns("__pycache__", "venv", "Pulumi.*.yaml")
@@ -67,7 +54,7 @@ class ExampleProject:
 
     def pulumi(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return run_pulumi(
-            self.bin_dir, self.directory, self.env, args, check=check, timeout=_TIMEOUT_SECONDS
+            self.cli, self.directory, self.env, args, check=check, timeout=_TIMEOUT_SECONDS
         )
 
     def init_stack(self, name: str, config: Mapping[str, str]) -> None:

@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from devkit.pulumi_cli import PulumiCLI
 from emulator.client import EmulatorClient
 from tests.examples.mocks import EXAMPLES
 
@@ -31,7 +32,6 @@ yaml: Any = importlib.import_module("yaml")
 
 HERE = EXAMPLES / "ci-drift-check"
 REPO_ROOT = EXAMPLES.parent
-PULUMI = REPO_ROOT / ".pulumi-bin" / "pulumi"
 GATE = HERE / "connection-gate.sh"
 WORKFLOWS = {path.name: path for path in sorted((HERE / "github-actions").glob("*.yml"))}
 GITLAB = HERE / "gitlab-ci" / ".gitlab-ci.yml"
@@ -144,21 +144,21 @@ def help_flags(text: str) -> set[str]:
 
 
 @functools.cache
-def pulumi_help(path: tuple[str, ...]) -> str:
-    return _help([str(PULUMI), *path, "--help"])
+def pulumi_help(pulumi: Path, path: tuple[str, ...]) -> str:
+    return _help([str(pulumi), *path, "--help"])
 
 
-def is_pulumi_subcommand(path: tuple[str, ...], word: str) -> bool:
+def is_pulumi_subcommand(pulumi: Path, path: tuple[str, ...], word: str) -> bool:
     """Whether ``pulumi *path word`` is a command (aliases included), not an argument.
 
     Cobra answers ``--help`` of a non-command word with the parent's help, so a command is a
     word whose help differs from its parent's.
     """
     try:
-        child = pulumi_help((*path, word))
+        child = pulumi_help(pulumi, (*path, word))
     except AssertionError:  # `pulumi nosuchcommand --help` fails
         return False
-    return child != pulumi_help(path)
+    return child != pulumi_help(pulumi, path)
 
 
 @functools.cache
@@ -218,21 +218,20 @@ def test_gitlab_drift_check_runs_on_schedule_and_deploy_is_gated() -> None:
 
 
 @pytest.mark.parametrize("command", ALL_INVOCATIONS)
-def test_command_uses_only_subcommands_and_flags_that_exist(command: list[str]) -> None:
+def test_command_uses_only_subcommands_and_flags_that_exist(
+    command: list[str], langhost_cli: PulumiCLI
+) -> None:
     program, *arguments = command
+    pulumi = langhost_cli.executable
     if program == "pulumi":
-        if not PULUMI.is_file():
-            pytest.skip(f"{PULUMI} is missing: run scripts/install-pulumi-cli")
         path: tuple[str, ...] = ()
         for word in arguments:
-            if word.startswith("-") or not is_pulumi_subcommand(path, word):
+            if word.startswith("-") or not is_pulumi_subcommand(pulumi, path, word):
                 break
             path = (*path, word)
         assert path, f"`pulumi {' '.join(arguments)}` names no pulumi command"
-        known = help_flags(pulumi_help(path))
+        known = help_flags(pulumi_help(pulumi, path))
     else:
-        if importlib.util.find_spec("provider.cli") is None:
-            pytest.skip("the codestar-connection CLI (provider/cli.py) is not there yet")
         subcommand = next((w for w in arguments if not w.startswith("-")), None)
         assert subcommand and f"    {subcommand} " in cli_help(None), command
         known = help_flags(cli_help(subcommand))
@@ -240,16 +239,15 @@ def test_command_uses_only_subcommands_and_flags_that_exist(command: list[str]) 
     assert unknown == [], f"{' '.join(command)}: no such flag(s) {unknown}"
 
 
-def test_flag_check_knows_real_flags_and_catches_a_misspelt_one() -> None:
-    if not PULUMI.is_file():
-        pytest.skip(f"{PULUMI} is missing: run scripts/install-pulumi-cli")
-    known = help_flags(pulumi_help(("preview",)))
+def test_flag_check_knows_real_flags_and_catches_a_misspelt_one(langhost_cli: PulumiCLI) -> None:
+    pulumi = langhost_cli.executable
+    known = help_flags(pulumi_help(pulumi, ("preview",)))
 
     assert {"--refresh", "--expect-no-changes", "--stack", "-s", "--diff"} <= known
     assert "--expect-no-change" not in known
-    assert is_pulumi_subcommand(("stack",), "output")
-    assert is_pulumi_subcommand(("stack",), "init")  # an alias (of `stack new`) counts
-    assert not is_pulumi_subcommand(("config", "set"), "connectionArn")  # an argument
+    assert is_pulumi_subcommand(pulumi, ("stack",), "output")
+    assert is_pulumi_subcommand(pulumi, ("stack",), "init")  # an alias (of `stack new`) counts
+    assert not is_pulumi_subcommand(pulumi, ("config", "set"), "connectionArn")  # an argument
 
 
 def test_the_command_scan_finds_every_documented_command() -> None:
@@ -269,8 +267,6 @@ def test_the_command_scan_finds_every_documented_command() -> None:
 @pytest.fixture
 def gate_env(aws_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
     """aws_env, with `codestar-connection` on PATH running this repository's CLI."""
-    if importlib.util.find_spec("provider.cli") is None:
-        pytest.skip("the codestar-connection CLI (provider/cli.py) is not there yet")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "codestar-connection"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from devkit.pulumi_cli import PulumiCLI
 from emulator.client import EmulatorClient
-from tests.engine.conftest import PulumiCLI
 from tests.examples.engine import ExampleProject, example_env
 from tests.examples.mocks import EXAMPLES, ExampleMocks, run_example
 
@@ -85,12 +85,12 @@ def test_on_the_engine_connections_are_read_through_the_role(
     github, _ = seed(emulator)
     env = example_env(
         tmp_path / "scratch",
-        pulumi_cli.bin_dir,
+        pulumi_cli,
         emulator,
         AWS_ACCESS_KEY_ID=WORKLOAD_KEY,
         AWS_ENDPOINT_URL_STS=moto_sts,
     )
-    project = ExampleProject(EXAMPLE, tmp_path / "project", bin_dir=pulumi_cli.bin_dir, env=env)
+    project = ExampleProject(EXAMPLE, tmp_path / "project", cli=pulumi_cli, env=env)
     project.init_stack(
         "dev",
         {

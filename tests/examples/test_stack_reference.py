@@ -9,8 +9,8 @@ from typing import Any
 import pulumi
 import pytest
 
+from devkit.pulumi_cli import PulumiCLI
 from emulator.client import EmulatorClient
-from tests.engine.conftest import PulumiCLI
 from tests.examples.engine import ExampleProject, example_env
 from tests.examples.mocks import EXAMPLES, ExampleMocks, run_example
 
@@ -92,11 +92,9 @@ def test_on_the_engine_consumer_follows_the_connections_stack(
 ) -> None:
     github = emulator.create_connection("github-main", provider_type="GitHub")
     emulator.create_connection("gitlab-main", provider_type="GitLab")
-    env = example_env(tmp_path / "scratch", pulumi_cli.bin_dir, emulator)
-    producer = ExampleProject(
-        PRODUCER, tmp_path / "connections", bin_dir=pulumi_cli.bin_dir, env=env
-    )
-    consumer = ExampleProject(CONSUMER, tmp_path / "consumer", bin_dir=pulumi_cli.bin_dir, env=env)
+    env = example_env(tmp_path / "scratch", pulumi_cli, emulator)
+    producer = ExampleProject(PRODUCER, tmp_path / "connections", cli=pulumi_cli, env=env)
+    consumer = ExampleProject(CONSUMER, tmp_path / "consumer", cli=pulumi_cli, env=env)
 
     producer.init_stack(
         "shared", {"connections.github": github, "connections.gitlab": "gitlab-main"}

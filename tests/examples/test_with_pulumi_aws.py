@@ -20,6 +20,7 @@ TEST_FILES = sorted((HERE / "with_pulumi_aws").glob("test_*.py"))
 _TIMEOUT_SECONDS = 600
 
 
+@pytest.mark.cold_cache
 @pytest.mark.skipif(PULUMI_AWS_INSTALLED, reason="collected directly in this virtualenv")
 @pytest.mark.parametrize("test_file", TEST_FILES, ids=lambda path: path.stem)
 def test_examples_pass_in_their_own_virtualenv(examples_python: Path, test_file: Path) -> None:

@@ -21,7 +21,6 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from emulator import EmulatorServer
-from tests.engine.conftest import pulumi_cli
 from tests.provider.conftest import host_env
 from tests.support.dynamic_host import DynamicHost
 
@@ -30,7 +29,6 @@ __all__ = [
     "Stopwatch",
     "assumed_role_secrets",
     "host_factory",
-    "pulumi_cli",  # the engine suite's fixture, for test_engine.py
 ]
 
 # Example generation and shrinking share two cores with other work: no deadlines, no

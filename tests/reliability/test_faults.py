@@ -10,9 +10,10 @@ to 3 unless a test removes it).
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
@@ -218,44 +219,118 @@ def _deployed(host: DynamicHost, arn: str) -> tuple[dict[str, Any], str, dict[st
     return inputs, id_, outputs
 
 
-@pytest.mark.parametrize(
-    ("fault", "expected"),
-    [
-        (
-            {"error_code": "ServiceUnavailable", "http_status": 503},
-            "failed after 3 attempt(s) (ServiceUnavailable",
-        ),
-        (
-            {"error_code": "ResourceUnavailableException", "http_status": 400},
-            "is unavailable (ResourceUnavailableException",
-        ),
-        ({"latency_ms": 2000}, "failed after 3 attempt(s) (ReadTimeoutError"),
-    ],
-    ids=["503", "ResourceUnavailableException", "read timeout"],
-)
-def test_refresh_during_an_outage_raises_instead_of_dropping_the_resource(
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@dataclass(frozen=True)
+class ReadFault:
+    """What goes wrong during a refresh's Read, and what the error must then say."""
+
+    operation: str = "GetConnection"
+    """The call that fails (every Read makes GetConnection, ListTagsForResource and GetHost)."""
+    arm: dict[str, Any] = field(default_factory=dict)
+    """add_fault() keywords, armed for every call of ``operation``."""
+    env: dict[str, str] = field(default_factory=dict)
+    """The refreshing host's environment instead ("" unsets a variable)."""
+    props: dict[str, Any] = field(default_factory=dict)
+    """Added to the resource's state (e.g. a role to read through)."""
+    expected: str = ""
+    """In the error the engine gets (and shows); ``{port}`` is the closed port."""
+
+
+def _client_error(code: str, status: int = 400, operation: str = "GetConnection") -> ReadFault:
+    return ReadFault(operation, {"error_code": code, "http_status": status}, expected=f"({code}")
+
+
+# Every kind of failure the lookup can meet in a Read, by botocore error class: AWS's error codes
+# (retryable or not, on each of the three calls), transport failures, credentials, and answers
+# that are not AWS's. Only GetConnection's ResourceNotFoundException means "gone"
+# (test_lifecycle.py: refresh drops a deleted connection); everything here must keep it.
+READ_FAULTS: dict[str, ReadFault] = {
+    "ThrottlingException": _client_error("ThrottlingException"),
+    "AccessDeniedException": _client_error("AccessDeniedException"),
+    "ResourceUnavailableException": _client_error("ResourceUnavailableException"),
+    "ValidationException": _client_error("ValidationException"),
+    "UnrecognizedClientException": _client_error("UnrecognizedClientException"),
+    "ExpiredTokenException": _client_error("ExpiredTokenException"),
+    "InternalFailure/500": _client_error("InternalFailure", 500),
+    "ServiceUnavailable/503": _client_error("ServiceUnavailable", 503),
+    "an unknown error code": _client_error("SomethingNewException"),
+    "connection reset": ReadFault(arm={"reset_connection": True}, expected="ConnectionClosedError"),
+    "read timeout": ReadFault(arm={"latency_ms": 2000}, expected="(ReadTimeoutError"),
+    "connection refused": ReadFault(
+        env={"AWS_ENDPOINT_URL": "http://127.0.0.1:{port}"}, expected="EndpointConnectionError"
+    ),
+    "no credentials": ReadFault(
+        env={"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": ""},
+        expected="no usable AWS credentials",
+    ),
+    "profile not found": ReadFault(
+        env={"AWS_PROFILE": "no-such-profile"}, expected="'no-such-profile' not found"
+    ),
+    "an answer that is not AWS's (STS at the emulator)": ReadFault(
+        props={"assumeRoleArn": "arn:aws:iam::123456789012:role/reader"},
+        expected="ResponseParserError",
+    ),
+    "tags: ThrottlingException": _client_error(
+        "ThrottlingException", operation="ListTagsForResource"
+    ),
+    "tags: AccessDeniedException": _client_error(
+        "AccessDeniedException", operation="ListTagsForResource"
+    ),
+    "tags: ResourceNotFoundException": _client_error(
+        "ResourceNotFoundException", operation="ListTagsForResource"
+    ),
+    "host: ThrottlingException": _client_error("ThrottlingException", operation="GetHost"),
+    "host: AccessDeniedException": _client_error("AccessDeniedException", operation="GetHost"),
+    "host: ResourceNotFoundException": _client_error(
+        "ResourceNotFoundException", operation="GetHost"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(READ_FAULTS))
+def test_refresh_raises_and_never_drops_the_resource_on_any_error_but_not_found(
     host_factory: HostFactory,
     emulator: EmulatorClient,
     capsys: pytest.CaptureFixture[str],
-    fault: dict[str, Any],
-    expected: str,
+    case: str,
 ) -> None:
-    host = host_factory({"codestar:readTimeout": "1"})
-    arn = emulator.create_connection("kept")
-    inputs, id_, outputs = _deployed(host, arn)
+    fault = READ_FAULTS[case]
+    config = {"codestar:readTimeout": "1", "codestar:maxAttempts": "2"}
+    host_arn = emulator.create_host(endpoint="https://ghes.example")
+    arn = emulator.create_connection(
+        "kept", provider_type="GitHubEnterpriseServer", host_arn=host_arn
+    )
+    inputs, id_, outputs = _deployed(host_factory(config), arn)
+    port = _closed_port()
+    env = {name: value.format(port=port) for name, value in fault.env.items()}
+    refreshing = host_factory(
+        config,
+        unset=tuple(n for n, v in env.items() if not v),
+        **{name: value for name, value in env.items() if value},
+    )
     emulator.clear_calls()
-    emulator.add_fault("GetConnection", count=-1, **fault)
+    if fault.arm:
+        emulator.add_fault(fault.operation, count=-1, **fault.arm)
 
     with Stopwatch() as took, pytest.raises(grpc.RpcError) as raised:
-        host.read(id_, outputs, inputs)
-    wait_for_stalled_calls(emulator, "GetConnection", 1 if "latency_ms" not in fault else 3)
+        # An empty id here would tell the engine the connection is gone: `pulumi refresh`
+        # would drop it from state. An error keeps the resource and its state as they were.
+        dropped = refreshing.read(id_, {**outputs, **fault.props}, inputs)
+        pytest.fail(f"Read returned {dropped[0]!r} instead of raising", pytrace=False)
+    if "latency_ms" in fault.arm:
+        wait_for_stalled_calls(emulator, fault.operation, 2)
 
     details = raised.value.details() or ""
-    cause = expected.rsplit("(", maxsplit=1)[-1]
-    report(capsys, f"refresh during {cause}: raised in {took.seconds:.2f} s")
-    # An error, not an empty id: the engine keeps the resource and its state as they were.
-    assert expected in details
-    assert arn in details
+    report(capsys, f"refresh meeting {case}: raised in {took.seconds:.2f} s")
+    assert fault.expected.format(port=port) in details, details
+    assert arn in details or host_arn in details, details
     assert took.seconds < FAILURE_BOUND_SECONDS
 
 

@@ -4,42 +4,24 @@ The policy is parsed from the JSON block under "## IAM permissions" in README.md
 with the operations in the emulator's call log after this suite's own runs: an ARN lookup, a
 name lookup and a host connection, through both APIs, on the real provider host and through
 the CLI. Every action used must be listed (else the policy breaks the tool) and every action
-listed must be used (else the policy grants more than needed).
+listed must be used (else the policy grants more than needed). Every other test that uses the
+emulator checks its own calls against the same policy (tests/conftest.py).
 """
 
 from __future__ import annotations
 
 import io
-import json
-import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from emulator.client import EmulatorClient
 from provider import aws
 from provider.cli import main as cli_main
-from tests.conftest import PROVIDER_OPERATIONS
 from tests.support.call_log import provider_calls
+from tests.support.iam import readme_iam_actions
 
 from .conftest import HostFactory
-
-README = Path(__file__).resolve().parents[2] / "README.md"
-
-
-def readme_iam_actions() -> set[str]:
-    text = README.read_text()
-    section = text.split("\n## IAM permissions", 1)[1].split("\n## ", 1)[0]
-    block = re.search(r"```json\n(.*?)\n```", section, re.DOTALL)
-    assert block, "no JSON policy under ## IAM permissions"
-    policy = json.loads(block[1])
-    actions: set[str] = set()
-    for statement in policy["Statement"]:
-        assert statement["Effect"] == "Allow"
-        listed = statement["Action"]
-        actions |= {listed} if isinstance(listed, str) else set(listed)
-    return actions
 
 
 def actions_of(calls: list[dict[str, object]]) -> set[str]:
@@ -116,14 +98,3 @@ def test_readme_iam_policy_lists_exactly_the_actions_the_provider_and_cli_use(
         print(f"\nIAM actions used by this suite's lookups: {dict(sorted(used.items()))}")
     assert set(used) - listed == set(), "used but missing from the README's IAM policy"
     assert listed - set(used) == set(), "granted by the README's IAM policy but never used"
-
-
-def test_every_action_the_provider_made_this_session_is_in_the_readme_policy(
-    request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # The shared emulator fixture tallies the provider's and the CLI's operations of every
-    # test that ran before this one in the session (the whole suite, on a full run).
-    session = request.config.stash.get(PROVIDER_OPERATIONS, Counter())
-    with capsys.disabled():
-        print(f"\nIAM actions used so far this session: {dict(sorted(session.items()))}")
-    assert set(session) <= readme_iam_actions()

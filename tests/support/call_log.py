@@ -7,23 +7,32 @@ calls under test from the scene-setting around them.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import pytest
+
 from emulator.client import EmulatorClient
+from tests.support.iam import readme_iam_actions
 
 __all__ = [
     "MUTATING_PREFIXES",
     "PROVIDER_AGENT",
+    "PROVIDER_OPERATIONS",
     "is_mutating",
     "is_provider_call",
     "mutating_provider_calls",
     "provider_calls",
+    "unlisted_provider_actions",
 ]
 
 PROVIDER_AGENT = "codestar-connections-pulumi/"
 # Every operation of both APIs that writes starts with one of these.
 MUTATING_PREFIXES = ("Create", "Delete", "Update", "Tag", "Untag")
+# Every operation the provider and the CLI made this session, as "service:Operation" (shown in
+# the terminal summary; what an IAM policy for them must allow).
+PROVIDER_OPERATIONS = pytest.StashKey[Counter[str]]()
 
 
 def is_provider_call(call: Mapping[str, Any]) -> bool:
@@ -43,3 +52,9 @@ def provider_calls(emulator: EmulatorClient, operation: str | None = None) -> li
 def mutating_provider_calls(calls: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The calls that break the read-only promise: a write made by the provider or the CLI."""
     return [call for call in calls if is_provider_call(call) and is_mutating(call)]
+
+
+def unlisted_provider_actions(calls: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The provider's and the CLI's actions that the README's IAM policy does not grant."""
+    used = {f"{call['Service']}:{call['Operation']}" for call in calls if is_provider_call(call)}
+    return used - readme_iam_actions()

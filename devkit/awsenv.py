@@ -1,7 +1,7 @@
-"""The environment every measured process gets: AWS pointed at the emulator, nothing else.
+"""AWS pointed at the emulator, and nothing else: for the demo, the engine tests, the benchmarks.
 
 The same variables for the provider host, the CLI, the AWS CLI and the Pulumi engine, so that
-no side reads a developer's ~/.aws, a profile or an instance-metadata endpoint.
+no side reads a developer's ~/.aws, a profile, an instance-metadata endpoint or real credentials.
 """
 
 from __future__ import annotations
@@ -11,15 +11,23 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["aws_env", "process_aws_env"]
+__all__ = ["REGION", "emulator_env", "process_aws_env"]
 
 REGION = "us-east-1"
 
 
-def aws_env(
-    endpoint_url: str, scratch: Path, base: Mapping[str, str] | None = None
+def emulator_env(
+    endpoint_url: str,
+    scratch: Path,
+    base: Mapping[str, str] | None = None,
+    *,
+    region: str = REGION,
+    aws: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """``base`` (default: this process's) less AWS_* and PULUMI_*, aimed at the emulator."""
+    """``base`` (default: this process's) less AWS_* and PULUMI_*, aimed at the emulator.
+
+    Test credentials unless ``aws`` (AWS_* variables) says otherwise; no config files.
+    """
     missing = str(scratch / "no-aws-config")
     env = {
         key: value
@@ -29,14 +37,15 @@ def aws_env(
     env.update(
         {
             "AWS_ENDPOINT_URL": endpoint_url,
-            "AWS_DEFAULT_REGION": REGION,
-            "AWS_REGION": REGION,
+            "AWS_DEFAULT_REGION": region,
+            "AWS_REGION": region,
             "AWS_CONFIG_FILE": missing,
             "AWS_SHARED_CREDENTIALS_FILE": missing,
             "AWS_EC2_METADATA_DISABLED": "true",
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_PAGER": "",
+            **(aws or {}),
         }
     )
     return env
