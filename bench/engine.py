@@ -18,7 +18,7 @@ from .stats import seconds
 
 __all__ = ["PROVIDER_AGENT", "EngineStack", "calls_per_resource", "deployed_stack"]
 
-PROVIDER_AGENT = "codestar-connections-pulumi/"
+PROVIDER_AGENT = "pulumi-codestar-connections/"
 _STACK = "bench"
 
 

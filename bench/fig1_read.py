@@ -19,8 +19,8 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
 from devkit.awsenv import REGION
-from provider.lifecycle import ConnectionProvider
-from tests.support.dynamic_host import PROVIDER_KEY, URN, DynamicHost
+from devkit.dynamic_host import PROVIDER_KEY, URN, DynamicHost
+from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
 
 from .context import BenchContext, log
 from .report import Figure, Goal, Row

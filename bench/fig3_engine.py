@@ -12,7 +12,7 @@ import statistics
 import subprocess
 from pathlib import Path
 
-from devkit.venvs import AWS_CLI
+from devkit.tools import AWS_CLI
 
 from .context import NO_PULUMI, BenchContext, log
 from .engine import deployed_stack

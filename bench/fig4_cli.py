@@ -1,7 +1,7 @@
 """Figure 4: the pipeline CLI's ``check``, cold start to exit, against the AWS CLI.
 
-Both are fresh processes doing one GetConnection: ``python -m provider check ARN --status
-AVAILABLE`` and its installed entry point ``codestar-connection``, against ``aws
+Both are fresh processes doing one GetConnection: ``python -m pulumi_codestar_connections check
+ARN --status AVAILABLE`` and its installed entry point ``codestar-connection``, against ``aws
 codestar-connections get-connection`` (from its own venv).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable
 
-from devkit.venvs import AWS_CLI
+from devkit.tools import AWS_CLI
 
 from .context import REPO_ROOT, BenchContext, log
 from .report import Figure, Goal, Row
@@ -62,7 +62,13 @@ def run(ctx: BenchContext) -> Figure:
     arn = ctx.emulator.create_connection("bench-cli")
     bin_dir = REPO_ROOT / ".venv" / "bin"
     subjects = {
-        "python -m provider check": [str(bin_dir / "python"), "-m", "provider", "check", arn],
+        "python -m pulumi_codestar_connections check": [
+            str(bin_dir / "python"),
+            "-m",
+            "pulumi_codestar_connections",
+            "check",
+            arn,
+        ],
         "codestar-connection check": [str(bin_dir / "codestar-connection"), "check", arn],
     }
     for argv in subjects.values():

@@ -12,7 +12,7 @@ import functools
 from concurrent.futures import ThreadPoolExecutor
 
 from devkit.awsenv import REGION
-from provider import aws
+from pulumi_codestar_connections import aws
 
 from .context import BenchContext, log
 from .engine import PROVIDER_AGENT

@@ -17,7 +17,7 @@ import urllib.parse
 from collections import Counter
 from dataclasses import dataclass
 
-from tests.support.raw_aws import TARGET_PREFIXES, sigv4_authorization
+from devkit.raw_aws import TARGET_PREFIXES, sigv4_authorization
 
 from .context import BenchContext, log
 from .report import Figure, Row

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from provider.lifecycle import ConnectionProvider
+from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
 
 __all__ = ["CheckFailed", "check_then_create"]
 

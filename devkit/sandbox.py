@@ -20,7 +20,7 @@ from .pulumi_cli import PulumiCLI
 __all__ = ["PROGRAM_FILES", "REPO_ROOT", "ProgramSandbox", "PulumiFailed", "run_pulumi"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PROGRAM_FILES = ("Pulumi.yaml", "__main__.py", "provider")
+PROGRAM_FILES = ("Pulumi.yaml", "__main__.py")
 _TIMEOUT_SECONDS = 600
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from devkit.dynamic_host import DynamicHost
 from emulator import EmulatorServer
 from emulator.client import EmulatorClient
 from tests.support.call_log import (
@@ -17,6 +18,7 @@ from tests.support.call_log import (
     mutating_provider_calls,
     unlisted_provider_actions,
 )
+from tests.support.hosts import HostFactory, host_env
 
 # The tools some tests need (the Pulumi CLI with each language host, cached venvs), each from
 # the one fixture that makes it when it is missing.
@@ -94,3 +96,26 @@ def aws_env(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(missing / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(missing / "credentials"))
     return dict(os.environ)
+
+
+@pytest.fixture
+def host_factory(emulator_server: EmulatorServer, tmp_path: Path) -> Iterator[HostFactory]:
+    """Start provider hosts with extra env / stack config; all are stopped after the test.
+
+    ``host_factory(config, unset=("AWS_PROFILE",), AWS_MAX_ATTEMPTS="1")``: ``config`` is the
+    stack config the engine would send, ``unset`` variables are removed, the rest set.
+    """
+    started: list[DynamicHost] = []
+
+    def start(
+        config: dict[str, str] | None = None, *, unset: tuple[str, ...] = (), **env: str
+    ) -> DynamicHost:
+        environment = host_env(emulator_server.url, tmp_path, **env)
+        for name in unset:
+            environment.pop(name, None)
+        started.append(DynamicHost(environment, config))
+        return started[-1]
+
+    yield start
+    for running in started:
+        running.close()

@@ -14,7 +14,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from provider import Connection  # from the repository root on PYTHONPATH: see ../README.md
+from pulumi_codestar_connections import (
+    Connection,
+)
 
 # CodeBuild's source type for each connection provider type it can clone from.
 SOURCE_TYPES = {

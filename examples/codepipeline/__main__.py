@@ -12,7 +12,9 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from provider import Connection  # from the repository root on PYTHONPATH: see ../README.md
+from pulumi_codestar_connections import (
+    Connection,
+)
 
 config = pulumi.Config()
 repository = config.require("repository")  # "owner/name", as the provider spells it

@@ -13,7 +13,9 @@ from typing import Any
 
 import pulumi
 
-from provider import Connection  # from the repository root on PYTHONPATH: see ../README.md
+from pulumi_codestar_connections import (
+    Connection,
+)
 
 config = pulumi.Config()
 role_arn = config.require("toolsAccountRoleArn")

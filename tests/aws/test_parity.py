@@ -17,9 +17,9 @@ import botocore.session
 import pytest
 
 from emulator.client import EmulatorClient
-from provider.arn import parse_connection_arn
-from provider.aws import clear_client_cache, find_connection_by_arn
-from provider.model import ConnectionRecord
+from pulumi_codestar_connections.aws import clear_client_cache, find_connection_by_arn
+from pulumi_codestar_connections.core.arns import parse_connection_arn
+from pulumi_codestar_connections.core.records import ConnectionRecord
 
 pytestmark = pytest.mark.aws
 

@@ -1,4 +1,5 @@
-"""Run the CLI as pipelines do: a real process (``python -m provider``) against the emulator."""
+"""Run the CLI as pipelines do: a real process (``python -m pulumi_codestar_connections``)
+against the emulator."""
 
 from __future__ import annotations
 
@@ -41,13 +42,13 @@ class Result:
 
 
 class Cli:
-    """``codestar-connection`` (as ``python -m provider``) in the environment ``env``."""
+    """``codestar-connection`` (``python -m pulumi_codestar_connections``) in ``env``."""
 
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
 
     def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "provider", *args]
+        return [sys.executable, "-m", "pulumi_codestar_connections", *args]
 
     def environment(self, extra: Mapping[str, str | None] | None = None) -> dict[str, str]:
         """``env`` with ``extra`` applied; a None value removes the variable."""

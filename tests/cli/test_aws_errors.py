@@ -94,4 +94,4 @@ def test_every_command_is_read_only(cli: Cli, emulator: EmulatorClient) -> None:
     operations = {call["Operation"] for call in emulator.calls()}
     assert operations == {"GetConnection", "ListConnections"}
     user_agents = {call["UserAgent"] for call in emulator.calls()}
-    assert all("codestar-connections-pulumi/" in agent for agent in user_agents)
+    assert all("pulumi-codestar-connections/" in agent for agent in user_agents)

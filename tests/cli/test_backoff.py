@@ -6,9 +6,9 @@ import random
 
 import pytest
 
-from provider._cli_wait import Backoff, WaitOutcome, wait_for
-from provider.errors import ConnectionNotFound, EndpointUnreachable
-from provider.model import ConnectionRecord
+from pulumi_codestar_connections.cli.wait import Backoff, WaitOutcome, wait_for
+from pulumi_codestar_connections.core.errors import ConnectionNotFound, EndpointUnreachable
+from pulumi_codestar_connections.core.records import ConnectionRecord
 
 ARN = "arn:aws:codestar-connections:us-east-1:123456789012:connection/abc"
 

@@ -133,7 +133,7 @@ def imported_by(cli: Cli, *args: str) -> set[str]:
 def test_help_imports_neither_botocore_nor_pulumi(cli: Cli) -> None:
     imported = imported_by(cli, "--help")
 
-    assert "provider.cli" in imported
+    assert "pulumi_codestar_connections.cli" in imported
     assert not any(name.split(".")[0] in {"botocore", "pulumi", "jmespath"} for name in imported)
 
 
@@ -143,7 +143,7 @@ def test_get_imports_no_pulumi(cli: Cli, emulator: EmulatorClient) -> None:
 
     assert "botocore.session" in imported
     assert not any(name.split(".")[0] in {"pulumi", "grpc", "boto3"} for name in imported)
-    assert "provider.resource" not in imported
+    assert "pulumi_codestar_connections.dynamic.resource" not in imported
 
 
 def test_the_console_script_is_installed(cli: Cli, emulator: EmulatorClient) -> None:

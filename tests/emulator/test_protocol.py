@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from devkit.raw_aws import TARGET_PREFIXES, RawResponse, aws_json_request
 from emulator.client import EmulatorClient
 from tests.emulator.test_connections import error_of
-from tests.support.raw_aws import TARGET_PREFIXES, RawResponse, aws_json_request
 
 MIB = 1024 * 1024
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from devkit.raw_aws import aws_json_request
 from emulator.client import EmulatorClient
 from tests.emulator.conftest import checked_client
 from tests.support.aws_shapes import RawResponses, output_problems
-from tests.support.raw_aws import aws_json_request
 
 SUPPORTED = {
     "CreateConnection",

@@ -3,7 +3,7 @@
 The engine (v3.221+) asks the language host named in PulumiPolicy.yaml to run a Python pack
 (LanguageRuntime.RunPlugin, kind "analyzer"); langhost runs `python -u -m pulumi.policy` in the
 pack's virtualenv and streams its port back. The pack is the example's own files, copied next
-to a `venv` link to a cached venv with just pulumi + pulumi-policy (devkit/venvs.py).
+to a `venv` link to a cached venv with just pulumi + pulumi-policy (devkit/tools.py).
 """
 
 from __future__ import annotations

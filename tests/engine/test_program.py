@@ -29,7 +29,7 @@ PLANTED = {
 }
 ADOPT_PROGRAM = """\
 import pulumi
-from provider import Connection
+from pulumi_codestar_connections import Connection
 
 adopted = Connection.get("adopted", pulumi.Config().require("connectionArn"))
 pulumi.export("connectionStatus", adopted.connection_status)
@@ -39,7 +39,7 @@ MANY_PROGRAM = """\
 import itertools
 import json
 import pulumi
-from provider import Connection
+from pulumi_codestar_connections import Connection
 
 for index, arn in enumerate(json.loads(pulumi.Config().require("arns"))):
     pulumi.export(f"status{index}", Connection(f"c{index}", connection_arn=arn).connection_status)
@@ -298,7 +298,7 @@ def test_preview_looks_up_the_configured_connections_together(
 ) -> None:
     # The engine Checks one resource at a time, so one at a time every GetConnection would
     # start after the previous one's answer. The provider starts the lookups the stack config
-    # names together (provider/prefetch.py); codestar:prefetch=false goes back to one at a time.
+    # names together (dynamic/prefetch.py); codestar:prefetch=false goes back to one at a time.
     arns = [emulator.create_connection(f"repo-{i}") for i in range(12)]
     sandbox.init_stack("test", {})
     stack_file = sandbox.directory / "Pulumi.test.yaml"

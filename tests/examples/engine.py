@@ -1,9 +1,9 @@
 """An example project on the real Pulumi engine, in a scratch copy, fully offline.
 
 The copy keeps ``Pulumi.<stack>.yaml`` out of the work tree. Its ``venv`` (the examples'
-Pulumi.yaml names ``virtualenv: venv``) links the repository's ``.venv``, which holds no
-package with a plugin binary, and ``PYTHONPATH`` is the repository root — exactly what the
-examples' README asks of a reader.
+Pulumi.yaml names ``virtualenv: venv``) links the repository's ``.venv``, which holds the
+package (installed from this checkout, as the examples' README tells a reader to) and no
+package with a plugin binary.
 """
 
 from __future__ import annotations
@@ -29,13 +29,11 @@ _TIMEOUT_SECONDS = 300
 def example_env(
     scratch: Path, cli: PulumiCLI, emulator: EmulatorClient, **aws: str
 ) -> dict[str, str]:
-    """Offline Pulumi settings, AWS aimed at the emulator, the provider on PYTHONPATH.
+    """Offline Pulumi settings and AWS aimed at the emulator.
 
     ``aws`` overrides the AWS_* variables (credentials, AWS_ENDPOINT_URL_STS, …).
     """
-    env = engine_env(cli, scratch, emulator.url, aws=aws)
-    env["PYTHONPATH"] = str(REPO_ROOT)
-    return env
+    return engine_env(cli, scratch, emulator.url, aws=aws)
 
 
 class ExampleProject:

@@ -23,7 +23,7 @@ from typing import Any
 import pulumi
 
 from devkit.mocks import CheckFailed, check_then_create
-from provider.aws import clear_client_cache
+from pulumi_codestar_connections.aws import clear_client_cache
 
 __all__ = [
     "CONNECTION_TYPE",

@@ -163,7 +163,15 @@ def is_pulumi_subcommand(pulumi: Path, path: tuple[str, ...], word: str) -> bool
 
 @functools.cache
 def cli_help(subcommand: str | None) -> str:
-    return _help([sys.executable, "-m", "provider", *([subcommand] if subcommand else []), "-h"])
+    return _help(
+        [
+            sys.executable,
+            "-m",
+            "pulumi_codestar_connections",
+            *([subcommand] if subcommand else []),
+            "-h",
+        ]
+    )
 
 
 def test_every_ci_file_parses_and_the_gate_script_is_valid_bash() -> None:
@@ -270,7 +278,7 @@ def gate_env(aws_env: dict[str, str], tmp_path: Path) -> dict[str, str]:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "codestar-connection"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m provider "$@"\n')
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m pulumi_codestar_connections "$@"\n')
     shim.chmod(0o755)
     return {
         **aws_env,

@@ -1,6 +1,6 @@
 """examples/ is laid out as its README promises: every example documented and indexed, every
-program a complete Pulumi project importing the provider the documented way, and every pin
-the same as in the virtualenv the tests run the examples in."""
+program a complete Pulumi project importing the installed package its requirements pin (at
+this checkout's version), and every pin the same as in the virtualenv the tests run them in."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_codestar_connections import __version__
 from tests.examples.mocks import EXAMPLES
 
 # PyYAML ships no type information (see test_ci_drift_check.py).
@@ -70,7 +71,7 @@ def test_each_program_is_a_complete_pulumi_project(program: Path) -> None:
     readme = (
         program / "README.md" if (program / "README.md").is_file() else program.parent / "README.md"
     )
-    assert "PYTHONPATH" in readme.read_text() or "../README.md" in readme.read_text()
+    assert "pip install -r requirements.txt" in readme.read_text()
 
 
 def test_project_names_are_unique() -> None:
@@ -79,12 +80,16 @@ def test_project_names_are_unique() -> None:
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: str(p.relative_to(EXAMPLES)))
-def test_programs_import_the_provider_from_the_repository_root(program: Path) -> None:
+def test_programs_import_the_installed_package_their_requirements_pin(program: Path) -> None:
     source = (program / "__main__.py").read_text()
-    assert "sys.path" not in source  # PYTHONPATH, as examples/README.md says, not path hacks
-    for line in source.splitlines():
-        if line.startswith("from provider import"):
-            assert "PYTHONPATH" in line, line
+    pins = requirement_lines(program / "requirements.txt")
+
+    assert "sys.path" not in source and "PYTHONPATH" not in source  # installed, not path hacks
+    assert "from provider" not in source and "import provider" not in source
+    if "pulumi_codestar_connections" in source:
+        assert pins["pulumi-codestar-connections"] == f"pulumi-codestar-connections=={__version__}"
+    else:
+        assert "pulumi-codestar-connections" not in pins
 
 
 @pytest.mark.parametrize(

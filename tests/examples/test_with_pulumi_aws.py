@@ -1,4 +1,4 @@
-"""The pulumi-aws / pulumi-policy examples' tests, run in examples/.venv by this (main) run.
+"""The pulumi-aws / pulumi-policy examples' tests, run in the examples' venv by this run.
 
 One subprocess per test file, so a failure names its example; the output of the inner pytest
 is the failure message.
@@ -41,7 +41,7 @@ def test_examples_pass_in_their_own_virtualenv(examples_python: Path, test_file:
     )
     if completed.returncode != 0:
         pytest.fail(
-            f"{test_file.name} failed in examples/.venv (exit {completed.returncode}):\n"
+            f"{test_file.name} failed in the examples' venv (exit {completed.returncode}):\n"
             f"{completed.stdout[-6000:]}\n{completed.stderr[-3000:]}",
             pytrace=False,
         )

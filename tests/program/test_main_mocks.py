@@ -13,7 +13,7 @@ import pytest
 
 from devkit.mocks import check_then_create
 from emulator.client import EmulatorClient
-from provider.aws import clear_client_cache
+from pulumi_codestar_connections.aws import clear_client_cache
 
 PROGRAM = Path(__file__).resolve().parents[2] / "__main__.py"
 PROJECT = "codestar-connections"
@@ -109,7 +109,7 @@ def test_bad_config_stops_the_program_before_any_resource_or_call(
 def test_host_arn_attribute_is_none_for_cloud_providers_and_the_arn_for_hosts(
     mocks: ProviderMocks, emulator: EmulatorClient
 ) -> Any:
-    from provider import Connection
+    from pulumi_codestar_connections import Connection
 
     host_arn = emulator.create_host(
         "gitlab", provider_type="GitLabSelfManaged", endpoint="https://gitlab.example"

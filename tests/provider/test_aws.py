@@ -1,4 +1,4 @@
-"""provider.aws in-process: the client cache under the provider host's threads."""
+"""The AWS layer in-process: the client cache under the provider host's threads."""
 
 from __future__ import annotations
 
@@ -8,15 +8,19 @@ from pathlib import Path
 import pytest
 
 from emulator.client import EmulatorClient
-from provider import clients
-from provider.aws import (
+from pulumi_codestar_connections.aws import clients
+from pulumi_codestar_connections.aws.lookups import (
     clear_client_cache,
     client_for,
     find_connection_by_arn,
     find_connection_by_name,
     list_connections,
 )
-from provider.errors import AmbiguousConnectionName, CodestarConnectionsError, ConnectionNotFound
+from pulumi_codestar_connections.core.errors import (
+    AmbiguousConnectionName,
+    CodestarConnectionsError,
+    ConnectionNotFound,
+)
 
 
 def test_concurrent_lookups_share_one_client_per_service_and_region(

@@ -9,11 +9,10 @@ import pytest
 from pulumi.runtime.proto import provider_pb2
 from pulumi.runtime.rpc import UNKNOWN
 
+from devkit.dynamic_host import DynamicHost
 from emulator.client import EmulatorClient
 from tests.support.call_log import MUTATING_PREFIXES, provider_calls
-from tests.support.dynamic_host import DynamicHost
-
-from .conftest import HostFactory
+from tests.support.hosts import HostFactory
 
 DIFF_UNKNOWN = provider_pb2.DiffResponse.DIFF_UNKNOWN
 DIFF_SOME = provider_pb2.DiffResponse.DIFF_SOME

@@ -9,11 +9,10 @@ from typing import Any
 import pytest
 from pulumi.runtime.proto import provider_pb2
 
+from devkit.dynamic_host import DynamicHost
 from emulator.client import EmulatorClient
 from tests.support.call_log import provider_calls
-from tests.support.dynamic_host import DynamicHost
-
-from .conftest import PLANTED, HostFactory
+from tests.support.hosts import PLANTED, HostFactory
 
 DIFF_SOME = provider_pb2.DiffResponse.DIFF_SOME
 DIFF_UNKNOWN = provider_pb2.DiffResponse.DIFF_UNKNOWN

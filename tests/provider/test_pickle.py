@@ -9,11 +9,10 @@ import dill
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
+from devkit.dynamic_host import DynamicHost
 from emulator.client import EmulatorClient
-from provider.lifecycle import ConnectionProvider
-from tests.support.dynamic_host import DynamicHost
-
-from .conftest import PLANTED, HostFactory
+from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
+from tests.support.hosts import PLANTED, HostFactory
 
 
 def test_pickled_provider_is_a_reference_without_state(
@@ -31,7 +30,7 @@ def test_pickled_provider_is_a_reference_without_state(
     assert len(encoded) <= 256
     assert type(restored) is ConnectionProvider
     assert vars(restored) == {}
-    assert b"provider.lifecycle" in raw and b"ConnectionProvider" in raw
+    assert b"pulumi_codestar_connections.dynamic.provider" in raw and b"ConnectionProvider" in raw
     for value in PLANTED.values():
         assert value.encode() not in raw
     assert b"botocore" not in raw and b"boto3" not in raw

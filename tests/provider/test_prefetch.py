@@ -1,5 +1,5 @@
 """Prefetch: the host's first request starts the lookups of every connection the stack config
-names; each Check takes its own result once (provider/prefetch.py). Through the real host."""
+names; each Check takes its own result once (dynamic/prefetch.py). Through the real host."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from typing import Any
 import pytest
 
 from emulator.client import EmulatorClient
-from provider.inputs import parse_inputs
-from provider.lifecycle import ConnectionProvider
-from provider.prefetch import Prefetch
+from pulumi_codestar_connections.dynamic.inputs import parse_inputs
+from pulumi_codestar_connections.dynamic.prefetch import Prefetch
+from pulumi_codestar_connections.dynamic.reader import ConnectionReader
 from tests.support.call_log import provider_calls
-
-from .conftest import HostFactory
+from tests.support.hosts import HostFactory
 
 PROJECT = "codestar-connections"
 MISSING = "arn:aws:codestar-connections:us-east-1:123456789012:connection/gone"
@@ -198,12 +197,12 @@ def _spec(**inputs: Any) -> Any:
 def test_lookups_with_other_credentials_or_targets_do_not_share_a_result(
     other: dict[str, str],
 ) -> None:
-    provider = ConnectionProvider()
-    key = provider._lookup_key(_spec(connectionArn=MISSING))
+    reader = ConnectionReader()
+    key = reader.key(_spec(connectionArn=MISSING))
 
-    assert provider._lookup_key(_spec(**other)) != key
+    assert reader.key(_spec(**other)) != key
     # Filters and the status gate are Check's business, not the lookup's.
-    assert provider._lookup_key(_spec(connectionArn=MISSING, requireStatus="AVAILABLE")) == key
+    assert reader.key(_spec(connectionArn=MISSING, requireStatus="AVAILABLE")) == key
 
 
 def test_prefetch_hands_each_result_out_once_and_raises_errors_where_taken() -> None:
@@ -257,7 +256,7 @@ def _workers() -> list[threading.Thread]:
 
 
 def test_lookups_from_config_are_what_each_entry_s_check_will_look_up() -> None:
-    from provider.stack_config import lookups_from_config
+    from pulumi_codestar_connections.dynamic.stack_config import lookups_from_config
 
     entries = [
         {"arn": MISSING, "requireStatus": "AVAILABLE"},

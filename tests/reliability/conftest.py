@@ -1,4 +1,4 @@
-"""Fixtures of the reliability and security suite: hypothesis profiles, hosts, moto's STS.
+"""Hypothesis profiles, a stopwatch and moto's issued credentials, for the reliability suite.
 
 Hypothesis profiles (``HYPOTHESIS_PROFILE``, default ``ci``):
 
@@ -13,23 +13,11 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, settings
 
-from emulator import EmulatorServer
-from tests.provider.conftest import host_env
-from tests.support.dynamic_host import DynamicHost
-
-__all__ = [
-    "HostFactory",
-    "Stopwatch",
-    "assumed_role_secrets",
-    "host_factory",
-]
+__all__ = ["Stopwatch", "assumed_role_secrets"]
 
 # Example generation and shrinking share two cores with other work: no deadlines, no
 # too-slow verdicts, only counts.
@@ -41,27 +29,6 @@ _SHARED = {
 settings.register_profile("ci", max_examples=500, **_SHARED)  # type: ignore[arg-type]
 settings.register_profile("deep", max_examples=10_000, **_SHARED)  # type: ignore[arg-type]
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-HostFactory = Callable[..., DynamicHost]
-
-
-@pytest.fixture
-def host_factory(emulator_server: EmulatorServer, tmp_path: Path) -> Iterator[HostFactory]:
-    """Start provider hosts with extra env / stack config; all are stopped after the test."""
-    started: list[DynamicHost] = []
-
-    def start(
-        config: dict[str, str] | None = None, *, unset: tuple[str, ...] = (), **env: str
-    ) -> DynamicHost:
-        environment = host_env(emulator_server.url, tmp_path, **env)
-        for name in unset:
-            environment.pop(name, None)
-        started.append(DynamicHost(environment, config))
-        return started[-1]
-
-    yield start
-    for running in started:
-        running.close()
 
 
 def assumed_role_secrets() -> set[str]:

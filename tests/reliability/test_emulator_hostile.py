@@ -25,9 +25,9 @@ import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
+from devkit.raw_aws import TARGET_PREFIXES, RawResponse, aws_json_request
 from emulator.client import EmulatorClient
 from emulator.services import SERVICE_NAMES, service_by_name
-from tests.support.raw_aws import TARGET_PREFIXES, RawResponse, aws_json_request
 
 from .strategies import json_values
 

@@ -24,7 +24,6 @@ from devkit.emulator_process import EmulatorProcess
 from devkit.pulumi_cli import PulumiCLI
 from devkit.sandbox import ProgramSandbox
 from emulator.client import EmulatorClient
-from tests.provider.conftest import PLANTED
 from tests.support.call_log import (
     PROVIDER_OPERATIONS,
     mutating_provider_calls,
@@ -32,6 +31,7 @@ from tests.support.call_log import (
     unlisted_provider_actions,
 )
 from tests.support.engine import program_sandbox
+from tests.support.hosts import PLANTED
 
 from .conftest import Stopwatch, assumed_role_secrets
 
@@ -314,8 +314,10 @@ def test_persistent_fault_fails_preview_and_refresh_clearly_in_bounded_time_keep
     # CheckFailure, Read has nothing like it): only the host's frames and the provider's
     # read() are left in it, then our message.
     refreshed = refresh.stdout + refresh.stderr
-    assert "provider/aws" not in refreshed, refreshed
-    assert f"provider.errors.{error_class}: {expected}" in refreshed, refreshed
+    assert "pulumi_codestar_connections/aws" not in refreshed, refreshed
+    assert f"pulumi_codestar_connections.core.errors.{error_class}: {expected}" in refreshed, (
+        refreshed
+    )
     bound = clean.baseline_seconds + EXTRA_SECONDS_ALLOWED
     assert preview_took.seconds < bound
     assert refresh_took.seconds < bound

@@ -19,11 +19,12 @@ from typing import Any
 import grpc
 import pytest
 
+from devkit.dynamic_host import DynamicHost
 from emulator.client import EmulatorClient
 from tests.support.call_log import provider_calls
-from tests.support.dynamic_host import DynamicHost
+from tests.support.hosts import HostFactory
 
-from .conftest import HostFactory, Stopwatch
+from .conftest import Stopwatch
 
 # One fault each, as a test names it: add_fault() keywords.
 TRANSIENT: dict[str, dict[str, Any]] = {

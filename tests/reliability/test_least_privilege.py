@@ -16,12 +16,11 @@ from collections import Counter
 import pytest
 
 from emulator.client import EmulatorClient
-from provider import aws
-from provider.cli import main as cli_main
+from pulumi_codestar_connections import aws
+from pulumi_codestar_connections.cli.main import main as cli_main
 from tests.support.call_log import provider_calls
+from tests.support.hosts import HostFactory
 from tests.support.iam import readme_iam_actions
-
-from .conftest import HostFactory
 
 
 def actions_of(calls: list[dict[str, object]]) -> set[str]:

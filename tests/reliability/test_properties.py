@@ -1,11 +1,11 @@
 """Bad input, property-based: every input either works or gets a clear validation error.
 
-"Clear" means our own exception type (``Invalid`` / ``InvalidConnectionArn`` / ``ConfigError``),
-a Pulumi CheckFailure on the property at fault, or the CLI's exit code 2 with one line on
-stderr — never a traceback, and never an API call for input that is invalid (the emulator's
-call log is the witness). What is accepted must also be acceptable to AWS: a region botocore
-can build a client for, and values that match the service models' patterns and lengths, so
-that no "valid" input comes back as a ValidationException after a round trip.
+"Clear" means our own exception type (``InvalidInput`` / ``InvalidConnectionArn`` /
+``ConfigError``), a Pulumi CheckFailure on the property at fault, or the CLI's exit code 2 with
+one line on stderr — never a traceback, and never an API call for input that is invalid (the
+emulator's call log is the witness). What is accepted must also be acceptable to AWS: a region
+botocore can build a client for, and values that match the service models' patterns and
+lengths, so that no "valid" input comes back as a ValidationException after a round trip.
 
 Pure validators run in-process with the profile's example count (500 in CI, 10,000 with
 ``HYPOTHESIS_PROFILE=deep``); the gRPC host and the CLI subprocess get a few examples each.
@@ -29,17 +29,22 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from pulumi.dynamic import CheckFailure, CheckResult
 
+from devkit.dynamic_host import DynamicHost
 from emulator.client import EmulatorClient
-from provider import aws
-from provider.arn import ConnectionArn, parse_connection_arn, partition_of_region
-from provider.cli import main as cli_main
-from provider.errors import InvalidConnectionArn
-from provider.inputs import INPUT_FIELDS, Invalid, LookupSpec, parse_inputs
-from provider.lifecycle import ConnectionProvider
-from provider.stack_config import ConfigError, entries_from_config
-from tests.provider.conftest import host_env
+from pulumi_codestar_connections import aws
+from pulumi_codestar_connections.cli.main import main as cli_main
+from pulumi_codestar_connections.core.arns import (
+    ConnectionArn,
+    parse_connection_arn,
+    partition_of_region,
+)
+from pulumi_codestar_connections.core.errors import ConfigError, InvalidConnectionArn, InvalidInput
+from pulumi_codestar_connections.dynamic.inputs import INPUT_FIELDS, LookupSpec, parse_inputs
+from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
+from pulumi_codestar_connections.dynamic.reader import ConnectionReader
+from pulumi_codestar_connections.dynamic.stack_config import entries_from_config
 from tests.support.call_log import provider_calls
-from tests.support.dynamic_host import DynamicHost
+from tests.support.hosts import host_env
 
 from .strategies import (
     STATUSES,
@@ -149,7 +154,7 @@ def test_property_inputs_validate_to_a_lookup_aws_accepts_or_name_the_bad_one(
 ) -> None:
     try:
         spec = parse_inputs(inputs, default_region=default_region)
-    except Invalid as error:
+    except InvalidInput as error:
         event(f"refused on {error.key}")
         assert error.key in INPUT_FIELDS
         _assert_clear(str(error))
@@ -196,7 +201,7 @@ def test_property_stack_config_yields_entries_or_a_config_error_naming_the_key(
 def in_process_aws(
     aws_env: dict[str, str], moto_sts: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[None]:
-    """provider.aws's clients aimed at the emulator, STS at moto (cached clients dropped)."""
+    """The AWS layer's clients aimed at the emulator, STS at moto (cached clients dropped)."""
     monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_sts)
     aws.clear_client_cache()
     yield
@@ -211,7 +216,7 @@ def test_property_check_makes_no_call_for_invalid_inputs_and_no_invalid_call(
         emulator.create_connection("gitlab", provider_type="GitLab", region="eu-west-1"),
     )
     provider = ConnectionProvider()
-    provider._region = "us-east-1"  # what configure() reads from aws:region
+    provider._reader = ConnectionReader(region="us-east-1")  # what configure() reads, aws:region
 
     # Seeded once; the examples share the emulator (the provider never changes it).
     @given(inputs=input_maps(known))
@@ -228,7 +233,7 @@ def test_property_check_makes_no_call_for_invalid_inputs_and_no_invalid_call(
             _assert_clear(failure.reason)
         try:
             parse_inputs(inputs, default_region="us-east-1")
-        except Invalid as error:
+        except InvalidInput as error:
             event("invalid")
             assert calls == [], f"API calls for invalid input {inputs!r}: {calls}"
             failures = [(f.property, f.reason) for f in result.failures or []]
@@ -269,7 +274,7 @@ def test_property_check_through_the_grpc_host_fails_on_a_property_never_with_a_c
         _assert_clear(reason)
     try:
         parse_inputs(inputs, default_region="us-east-1")
-    except Invalid:
+    except InvalidInput:
         assert emulator.calls() == []
         assert len(failures) == 1
 
@@ -324,7 +329,7 @@ def test_property_cli_process_arguments_work_or_exit_2_with_one_line(
     emulator.clear_calls()
 
     completed = subprocess.run(
-        [sys.executable, "-m", "provider", *argv],
+        [sys.executable, "-m", "pulumi_codestar_connections", *argv],
         cwd=ROOT,
         env={**aws_env, "AWS_EC2_METADATA_DISABLED": "true"},
         stdin=subprocess.DEVNULL,

@@ -25,12 +25,12 @@ from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
 from emulator.client import EmulatorClient
-from provider import aws
-from provider.lifecycle import ConnectionProvider
-from tests.provider.conftest import PLANTED
+from pulumi_codestar_connections import aws
+from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
 from tests.support.call_log import mutating_provider_calls, provider_calls
+from tests.support.hosts import PLANTED, HostFactory
 
-from .conftest import HostFactory, assumed_role_secrets
+from .conftest import assumed_role_secrets
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLE = "arn:aws:iam::210987654321:role/codestar-reader"
@@ -112,7 +112,7 @@ def test_provider_pickled_after_configure_and_lookups_carries_no_credential(
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "provider", *args],
+        [sys.executable, "-m", "pulumi_codestar_connections", *args],
         cwd=ROOT,
         env=env,
         stdin=subprocess.DEVNULL,
@@ -148,7 +148,7 @@ def test_cli_debug_output_carries_no_credential(
 
 def test_read_only_check_finds_a_write_made_with_the_provider_agent() -> None:
     # The teardown check of the shared fixture, on a log with one of each kind of call.
-    agent = "Botocore/1.0 codestar-connections-pulumi/0.1.0"
+    agent = "Botocore/1.0 pulumi-codestar-connections/0.1.0"
     log: list[dict[str, Any]] = [
         {"Operation": "GetConnection", "UserAgent": agent},
         {"Operation": "CreateConnection", "UserAgent": "Botocore/1.0 emulator-fixture"},
@@ -177,6 +177,6 @@ def test_read_only_fixture_sees_the_provider_agent_on_real_calls(
         aws.clear_client_cache()
 
     [call] = provider_calls(emulator, "GetConnection")
-    assert "codestar-connections-pulumi/" in call["UserAgent"]
+    assert "pulumi-codestar-connections/" in call["UserAgent"]
     fixture_calls = [c for c in emulator.calls() if c not in provider_calls(emulator)]
     assert all("emulator-fixture" in (c["UserAgent"] or "") for c in fixture_calls)

@@ -1,6 +1,6 @@
 """Reading the emulator's call log: whose call it was, and whether it could change anything.
 
-The provider and the CLI append ``codestar-connections-pulumi/<version>`` to botocore's user
+The provider and the CLI append ``pulumi-codestar-connections/<version>`` to botocore's user
 agent; the fixtures' own boto3 clients append ``emulator-fixture``. That is how a test tells the
 calls under test from the scene-setting around them.
 """
@@ -27,7 +27,7 @@ __all__ = [
     "unlisted_provider_actions",
 ]
 
-PROVIDER_AGENT = "codestar-connections-pulumi/"
+PROVIDER_AGENT = "pulumi-codestar-connections/"
 # Every operation of both APIs that writes starts with one of these.
 MUTATING_PREFIXES = ("Create", "Delete", "Update", "Tag", "Untag")
 # Every operation the provider and the CLI made this session, as "service:Operation" (shown in

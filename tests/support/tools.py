@@ -3,9 +3,10 @@
     pulumi_cli         the Pulumi CLI, once with each Python language host (devkit/pulumi_cli.py):
                        every test that asks for it runs under Pulumi's own host and under ours
     langhost_cli       the Pulumi CLI with the repository's host only (tests of that host)
-    aws_cli            the AWS CLI, in its own cached venv (devkit/venvs.py)
+    aws_cli            the AWS CLI, in its own cached venv (devkit/tools.py)
     policy_python      the policy pack's venv (pulumi + pulumi-policy)
     examples_python    the examples' venv (pulumi-aws, pulumi-policy, the test runner)
+    actionlint         actionlint, built from its Go module (the workflows cannot run here)
 
 No test may count on another having run first or on what an earlier run left in a cache: a
 tool is looked for, and built when missing, by the fixture of the test that needs it. A tool
@@ -26,11 +27,12 @@ from pathlib import Path
 import pytest
 
 from devkit.pulumi_cli import HOSTS, REPO_VENV, Host, PulumiCLI, PulumiUnavailable, install
-from devkit.venvs import AWS_CLI, EXAMPLES, POLICY, Tool, VenvUnavailable
+from devkit.tools import ACTIONLINT, AWS_CLI, EXAMPLES, POLICY, GoTool, Tool, ToolUnavailable
 from tests.support.required import unavailable
 
 __all__ = [
     "TOOL_FIXTURES",
+    "actionlint",
     "aws_cli",
     "examples_python",
     "langhost_cli",
@@ -48,6 +50,7 @@ TOOL_FIXTURES: dict[str, tuple[str, ...] | None] = {
     "aws_cli": None,
     "policy_python": None,
     "examples_python": None,
+    "actionlint": None,
 }
 
 
@@ -94,18 +97,18 @@ def langhost_cli() -> PulumiCLI:
     return _cli("langhost")
 
 
-def _venv_tool(tool: Tool) -> Path:
+def _cached_tool(tool: Tool | GoTool) -> Path:
     started = time.monotonic()
     try:
         executable = tool.ensure()
-    except VenvUnavailable as error:
+    except ToolUnavailable as error:
         unavailable(
-            f"the {tool.name} venv ({tool.purpose})",
-            f"SKIPPED, the {tool.name} venv is unavailable",
+            f"{tool.name} ({tool.purpose})",
+            f"SKIPPED, {tool.name} is unavailable",
             str(error),
         )
     finally:
-        _SECONDS[f"the {tool.name} venv"] = time.monotonic() - started
+        _SECONDS[tool.name] = time.monotonic() - started
     assert executable is not None
     return executable
 
@@ -113,19 +116,19 @@ def _venv_tool(tool: Tool) -> Path:
 @pytest.fixture(scope="session")
 def aws_cli() -> Path:
     """The ``aws`` executable (AWS CLI v1) of its cached venv."""
-    return _venv_tool(AWS_CLI)
+    return _cached_tool(AWS_CLI)
 
 
 @pytest.fixture(scope="session")
 def policy_python() -> Path:
     """The interpreter of the policy pack's venv (pulumi + pulumi-policy, nothing else)."""
-    return _venv_tool(POLICY)
+    return _cached_tool(POLICY)
 
 
 @pytest.fixture(scope="session")
 def examples_python() -> Path:
     """The interpreter of the examples' venv (pulumi-aws, pulumi-policy, pytest)."""
-    return _venv_tool(EXAMPLES)
+    return _cached_tool(EXAMPLES)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -172,3 +175,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if _SECONDS:
         found = ", ".join(f"{tool} {seconds:.1f} s" for tool, seconds in sorted(_SECONDS.items()))
         terminalreporter.write_line(f"tools found or built: {found}")
+
+
+@pytest.fixture(scope="session")
+def actionlint() -> Path:
+    """actionlint, built from its Go module."""
+    return _cached_tool(ACTIONLINT)

@@ -16,7 +16,9 @@ from typing import Any
 
 import pulumi
 
-from provider import Connection  # from the repository root on PYTHONPATH: see ../../README.md
+from pulumi_codestar_connections import (
+    Connection,
+)
 
 wanted: dict[str, str] = pulumi.Config().require_object("connections")
 

@@ -28,7 +28,7 @@ from pulumi_policy import (
 )
 
 from emulator.client import EmulatorClient
-from provider.lifecycle import ConnectionProvider
+from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
 from tests.examples.mocks import CONNECTION_TYPE, EXAMPLES, ExampleMocks, Registered, run_example
 
 # google.protobuf ships no type information (see langhost.host for the same import).

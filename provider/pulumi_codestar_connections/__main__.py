@@ -1,0 +1,12 @@
+"""``python -m pulumi_codestar_connections``: the pipeline CLI, ``codestar-connection``."""
+
+from __future__ import annotations
+
+import sys
+
+from .cli import main
+
+__all__: list[str] = []
+
+if __name__ == "__main__":
+    sys.exit(main())

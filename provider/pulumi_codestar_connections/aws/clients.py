@@ -1,0 +1,218 @@
+"""botocore clients for the AWS layer: one per (service, region, profile, role), thread-safe.
+
+Clients come from botocore directly (boto3 adds nothing we use and costs start-up time). They
+honour everything botocore reads from the environment: credentials chain, ``AWS_PROFILE``,
+``AWS_ENDPOINT_URL`` / ``AWS_ENDPOINT_URL_CODESTAR_CONNECTIONS`` /
+``AWS_ENDPOINT_URL_CODECONNECTIONS`` / ``AWS_ENDPOINT_URL_STS``, ``AWS_MAX_ATTEMPTS``, the
+shared config file. The lookups (:mod:`.lookups`) and the CLI's ``--debug`` and document
+shapes use them.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+import botocore.exceptions
+import botocore.loaders
+import botocore.session
+from botocore.config import Config
+from botocore.credentials import (
+    AssumeRoleCredentialFetcher,
+    CredentialProvider,
+    Credentials,
+    DeferredRefreshableCredentials,
+)
+
+from pulumi_codestar_connections._version import USER_AGENT
+from pulumi_codestar_connections.core.roles import AssumeRole
+from pulumi_codestar_connections.core.vocabulary import SERVICES
+
+from .translate import count_attempts
+
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_READ_TIMEOUT",
+    "client_for",
+    "configure_clients",
+    "forget_clients",
+]
+
+# Timeouts short enough that a dead endpoint fails a preview in seconds, not minutes.
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 20.0
+_MAX_POOL_CONNECTIONS = 32
+# Every client this project makes: the two connection APIs, and STS for roles.
+_SERVICES = (*SERVICES, "sts")
+
+
+class _Loader(botocore.loaders.Loader):
+    """botocore's data loader, knowing that only :data:`_SERVICES` will be asked for.
+
+    Before loading a model, botocore checks that the service exists by listing every service
+    it ships: ~420 directories walked, twice per first client (the model and the endpoint
+    rule set), ~45 ms each here, about a third of a cold start's client creation. Everything
+    is still read by botocore from its own data, in its own search path order (AWS_DATA_PATH
+    included); only that listing is narrowed to the services we use.
+    """
+
+    @botocore.loaders.instance_cache
+    def list_available_services(self, type_name: str) -> list[str]:
+        found = []
+        for service in _SERVICES:
+            try:
+                self.list_api_versions(service, type_name)
+            except botocore.exceptions.DataNotFoundError:
+                continue
+            found.append(service)
+        return sorted(found)
+
+
+@functools.cache
+def _loader(data_path: str | None) -> _Loader:
+    """One loader per AWS_DATA_PATH, shared by every session (each would build its own)."""
+    standard = botocore.loaders.create_loader(data_path)
+    return _Loader(extra_search_paths=standard.search_paths, include_default_search_paths=False)
+
+
+def _new_session(profile: str | None) -> botocore.session.Session:
+    session = botocore.session.Session(profile=profile)
+    session.register_component("data_loader", _loader(session.get_config_variable("data_path")))
+    return session
+
+
+def _client_config(
+    max_attempts: int | None = None,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    read_timeout: float = DEFAULT_READ_TIMEOUT,
+) -> Config:
+    # Standard retry mode: exponential backoff with jitter on throttling, 5xx and connection
+    # errors. Without max_attempts here, AWS_MAX_ATTEMPTS and the shared config file's
+    # max_attempts still decide (botocore reads them when the client is made).
+    return Config(
+        retries=(
+            {"mode": "standard"}
+            if max_attempts is None
+            else {"mode": "standard", "total_max_attempts": max_attempts}
+        ),
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+        user_agent_extra=USER_AGENT,
+        tcp_keepalive=True,
+        # Every thread that may call at once (the tags pool, the prefetch, the host's own
+        # threads) keeps its connection: botocore's default of 10 would drop and redo some.
+        max_pool_connections=_MAX_POOL_CONNECTIONS,
+    )
+
+
+class _Settings:
+    """The botocore Config new clients get (replaced by :func:`configure_clients`)."""
+
+    config = _client_config()
+
+
+_SessionKey = tuple[str | None, AssumeRole | None]
+_lock = threading.Lock()
+_sessions: dict[_SessionKey, botocore.session.Session] = {}
+_clients: dict[tuple[str, str, _SessionKey], Any] = {}
+
+
+def client_for(
+    service: str, region: str, *, profile: str | None = None, role: AssumeRole | None = None
+) -> Any:
+    """A cached botocore client for (service, region, profile, role); safe across threads.
+
+    The Pulumi provider host serves requests on several threads, and botocore's session is not
+    thread-safe while it creates clients: creation happens under a lock, use does not need one.
+    """
+    key = (service, region, (profile, role))
+    cached = _clients.get(key)
+    if cached is not None:
+        return cached
+    with _lock:
+        cached = _clients.get(key)
+        if cached is None:
+            session = _session(profile, role)
+            cached = session.create_client(service, region_name=region, config=_Settings.config)
+            count_attempts(cached)
+            _clients[key] = cached
+    return cached
+
+
+def _session(profile: str | None, role: AssumeRole | None) -> botocore.session.Session:
+    """The (cached) session; with a role, its credentials come from STS and refresh themselves.
+
+    Temporary credentials live only in this process's memory: botocore refreshes them shortly
+    before they expire, and nothing writes them anywhere (not to state, not to a cache file).
+    """
+    session = _sessions.get((profile, role))
+    if session is not None:
+        return session
+    session = _new_session(profile)
+    if role is not None:
+        # The base credentials come from a session of their own: asking this one would cache
+        # them in it, and its clients would then never use the role's.
+        base = _new_session(profile)
+        extra = {"RoleSessionName": role.session_name}
+        if role.external_id:
+            extra["ExternalId"] = role.external_id
+        fetcher = AssumeRoleCredentialFetcher(
+            # STS in the session's region (or us-east-1): regional STS endpoints need one.
+            client_creator=functools.partial(
+                base.create_client, region_name=base.get_config_variable("region") or "us-east-1"
+            ),
+            source_credentials=base.get_credentials(),
+            role_arn=role.role_arn,
+            extra_args=extra,
+        )
+        credentials = DeferredRefreshableCredentials(
+            refresh_using=fetcher.fetch_credentials, method="assume-role"
+        )
+        resolver = session.get_component("credential_provider")
+        resolver.insert_before("env", _FixedProvider(credentials))
+    _sessions[(profile, role)] = session
+    return session
+
+
+class _FixedProvider(CredentialProvider):
+    """Hands botocore the role's self-refreshing credentials ahead of its usual chain."""
+
+    METHOD = "assume-role"
+    CANONICAL_NAME = "codestar-assume-role"
+
+    def __init__(self, credentials: Credentials) -> None:
+        super().__init__()
+        self._credentials = credentials
+
+    def load(self) -> Credentials:
+        return self._credentials
+
+
+def configure_clients(
+    *,
+    max_attempts: int | None = None,
+    connect_timeout: float | None = None,
+    read_timeout: float | None = None,
+) -> None:
+    """Set attempts and timeouts for clients made from now on (drops the cached ones).
+
+    A provider host calls this when the engine configures it (dynamic/reader.py), with stack
+    config ``codestar:maxAttempts``, ``codestar:connectTimeout`` and ``codestar:readTimeout``;
+    None keeps the default.
+    """
+    config = _client_config(
+        max_attempts,
+        DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout,
+        DEFAULT_READ_TIMEOUT if read_timeout is None else read_timeout,
+    )
+    with _lock:
+        _Settings.config = config
+        _clients.clear()
+
+
+def forget_clients() -> None:
+    """Drop cached sessions and clients (after the environment changed)."""
+    with _lock:
+        _clients.clear()
+        _sessions.clear()

@@ -1,0 +1,266 @@
+"""The resource's inputs, validated into a typed lookup before any API call.
+
+Each input is checked by its rule (:mod:`..core.rules`) and a refusal becomes an
+:class:`InvalidInput` naming the input as the program wrote it and what a valid one looks like;
+Check turns each into a failure on that property. Nothing here does I/O beyond reading
+botocore's bundled service models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi.output import Unknown
+from pulumi.runtime.rpc import UNKNOWN
+
+from pulumi_codestar_connections.core.arns import ConnectionArn, parse_connection_arn
+from pulumi_codestar_connections.core.errors import InvalidConnectionArn, InvalidInput
+from pulumi_codestar_connections.core.records import camel_to_snake
+from pulumi_codestar_connections.core.roles import DEFAULT_SESSION_NAME, AssumeRole
+from pulumi_codestar_connections.core.rules import (
+    external_id_reason,
+    host_arn_reason,
+    provider_type_reason,
+    region_reason,
+    role_arn_reason,
+    service_reason,
+    session_name_reason,
+    status_reason,
+)
+from pulumi_codestar_connections.core.vocabulary import (
+    DEFAULT_SERVICE,
+    NEWER_SERVICE,
+    STATUSES,
+    provider_types,
+)
+
+__all__ = [
+    "INPUT_FIELDS",
+    "LookupSpec",
+    "is_unknown",
+    "normalized",
+    "parse_inputs",
+    "role_of",
+]
+
+# Every input by state name, in the order people read them.
+INPUT_FIELDS = (
+    "connectionArn",
+    "connectionName",
+    "providerType",
+    "hostArn",
+    "requireStatus",
+    "region",
+    "service",
+    "profile",
+    "assumeRoleArn",
+    "externalId",
+    "sessionName",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LookupSpec:
+    """What to look up, where, and with which credentials."""
+
+    arn: ConnectionArn | None
+    name: str | None
+    provider_type: str | None
+    host_arn: str | None
+    require_status: tuple[str, ...]
+    region: str | None
+    service: str
+    profile: str | None
+    role: AssumeRole | None
+
+    @classmethod
+    def by_arn(
+        cls, arn: ConnectionArn, *, profile: str | None = None, role: AssumeRole | None = None
+    ) -> LookupSpec:
+        """Look ``arn`` up in its own service and region, with no filter and no status gate."""
+        return cls(
+            arn=arn,
+            name=None,
+            provider_type=None,
+            host_arn=None,
+            require_status=(),
+            region=arn.region,
+            service=arn.service,
+            profile=profile,
+            role=role,
+        )
+
+
+def is_unknown(value: object) -> bool:
+    """A value the engine will know only after other resources exist (during preview)."""
+    # The host deserializes with keep_unknowns, giving Unknown; the raw sentinel is the string.
+    return isinstance(value, Unknown) or value == UNKNOWN
+
+
+def normalized(news: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs the user set (None and absent alike dropped), by state name."""
+    return {key: news[key] for key in INPUT_FIELDS if news.get(key) is not None}
+
+
+def parse_inputs(
+    news: Mapping[str, Any], *, default_region: str | None, require_region: bool = True
+) -> LookupSpec | None:
+    """Validate the inputs; None when a value is still unknown (preview); raise InvalidInput.
+
+    ``require_region=False`` lets a program validate before the provider, which knows the
+    default region, has run.
+    """
+    given = normalized(news)
+    if any(is_unknown(value) for value in given.values()):
+        return None
+    arn_value, name = given.get("connectionArn"), given.get("connectionName")
+    if arn_value is not None and name is not None:
+        raise InvalidInput("connectionName", "give connection_arn or connection_name, not both")
+    if arn_value is None and name is None:
+        raise InvalidInput(
+            "connectionArn",
+            "one of connection_arn or connection_name is required, and neither was given",
+        )
+    service = _service(given)
+    arn = None
+    if arn_value is not None:
+        try:
+            arn = parse_connection_arn(arn_value)
+        except InvalidConnectionArn as error:
+            raise InvalidInput("connectionArn", str(error)) from None
+        if "service" in given and given["service"] != arn.service:
+            raise InvalidInput(
+                "service",
+                f"service {given['service']!r} differs from the ARN's {arn.service!r}; "
+                "leave it out",
+            )
+        service = arn.service
+    else:
+        name = _text(given, "connectionName", 1, 32)
+    return LookupSpec(
+        arn=arn,
+        name=name,
+        provider_type=_provider_type(given.get("providerType"), service),
+        host_arn=_host_arn(given.get("hostArn"), service),
+        require_status=_statuses(given.get("requireStatus")),
+        region=_region(given, arn, default_region, require_region),
+        service=service,
+        profile=_text(given, "profile", 1, 256) if "profile" in given else None,
+        role=role_of(given),
+    )
+
+
+def _label(key: str) -> str:
+    """The Python keyword people wrote (messages name what they typed)."""
+    return camel_to_snake(key)
+
+
+def _text(given: Mapping[str, Any], key: str, shortest: int, longest: int) -> str:
+    value = given.get(key)
+    if not isinstance(value, str) or not shortest <= len(value) <= longest:
+        shown = repr(value) if isinstance(value, str) else f"a {type(value).__name__}"
+        raise InvalidInput(
+            key,
+            f"{_label(key)} must be a string of {shortest} to {longest} characters, got {shown}",
+        )
+    return value
+
+
+def _service(given: Mapping[str, Any]) -> str:
+    value = given.get("service")
+    if value is None:
+        return DEFAULT_SERVICE
+    refused = service_reason(value)
+    if refused:
+        raise InvalidInput("service", f"service {refused}")
+    return str(value)
+
+
+def _provider_type(value: object, service: str) -> str | None:
+    if value is None:
+        return None
+    refused = provider_type_reason(value, service)
+    if refused is None:
+        return str(value)
+    elsewhere = value in provider_types(NEWER_SERVICE)
+    fix = f": use a {NEWER_SERVICE} ARN or service='{NEWER_SERVICE}'" if elsewhere else ""
+    raise InvalidInput("providerType", f"provider_type {refused}{fix}")
+
+
+def _region(
+    given: Mapping[str, Any], arn: ConnectionArn | None, default: str | None, required: bool
+) -> str | None:
+    region = given.get("region")
+    refused = region_reason(region) if region is not None else None
+    if refused:
+        raise InvalidInput("region", f"region {refused}")
+    if arn is not None:
+        if region is not None and region != arn.region:
+            raise InvalidInput(
+                "region", f"region {region!r} differs from the ARN's {arn.region!r}; leave it out"
+            )
+        return arn.region
+    region = region or default
+    if region is None and required:
+        raise InvalidInput(
+            "region",
+            "a connection_name lookup needs a region: pass region=, or run "
+            "`pulumi config set aws:region <region>`",
+        )
+    return str(region) if region else None
+
+
+def _host_arn(value: object, service: str) -> str | None:
+    if value is None:
+        return None
+    malformed = host_arn_reason(value)
+    if malformed:
+        raise InvalidInput("hostArn", malformed)
+    refused = host_arn_reason(value, service)  # well-formed, but the other API's
+    if refused:
+        raise InvalidInput("hostArn", f"{refused}: use service='{NEWER_SERVICE}' (or its ARN)")
+    return str(value)
+
+
+def _statuses(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    statuses = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(statuses, list | tuple)
+        or not statuses
+        or any(status_reason(s) for s in statuses)
+    ):
+        raise InvalidInput(
+            "requireStatus",
+            f"require_status must be one of {', '.join(STATUSES)} or a non-empty list of "
+            f"them, got {value!r}",
+        )
+    return tuple(statuses)
+
+
+def role_of(given: Mapping[str, Any]) -> AssumeRole | None:
+    """The role a lookup reads through (``assumeRoleArn`` and the rest), validated; or None.
+
+    Check reads it from the inputs; Read from the outputs, which echo the inputs for this.
+    """
+    role_arn = given.get("assumeRoleArn")
+    if role_arn is None:
+        for key in ("externalId", "sessionName"):
+            if key in given:
+                raise InvalidInput(key, f"{_label(key)} needs assume_role_arn")
+        return None
+    refused = role_arn_reason(role_arn)
+    if refused:
+        raise InvalidInput("assumeRoleArn", refused)
+    external_id = given.get("externalId")
+    refused = external_id_reason(external_id) if external_id is not None else None
+    if refused:
+        raise InvalidInput("externalId", f"external_id {refused}")
+    session_name = given.get("sessionName", DEFAULT_SESSION_NAME)
+    refused = session_name_reason(session_name)
+    if refused:
+        raise InvalidInput("sessionName", f"session_name {refused}")
+    return AssumeRole(str(role_arn), external_id, str(session_name))
