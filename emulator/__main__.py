@@ -15,7 +15,7 @@ import sys
 import threading
 from types import FrameType
 
-from emulator.persistence import StateFileError
+from emulator.core.persistence import StateFileError
 from emulator.server import EmulatorServer
 
 __all__ = ["main"]
@@ -25,7 +25,7 @@ example:
   python -m emulator --port 4599 --state /tmp/codestar-state.json
   AWS_ENDPOINT_URL=http://127.0.0.1:4599 aws codestar-connections list-connections
   curl -d '{"ConnectionName": "demo", "ProviderType": "GitHub"}' \\
-       http://127.0.0.1:4599/_emulator/connections   # seed; routes: emulator/control.py
+       http://127.0.0.1:4599/_emulator/connections   # seed a connection
 
 exit codes: 0 stopped by SIGTERM/SIGINT, 1 cannot start, 2 usage error
 """

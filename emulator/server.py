@@ -1,46 +1,21 @@
-"""The HTTP server: one thread per connection, HTTP/1.1 keep-alive, AWS surface plus control API.
+"""``EmulatorServer``: the CodeStar Connections emulator, in process (the tests' fixtures use it).
 
-``EmulatorServer`` is the in-process entry point (pytest fixtures); ``python -m emulator`` wraps it.
+``python -m emulator`` runs the same in a process of its own.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ipaddress
 import os
-import re
-import socket
-import socketserver
-import struct
-import threading
-import uuid
-from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
-from typing import Any
 
-from emulator.calls import CallLog
-from emulator.control import CONTROL_PREFIX, ControlApi
-from emulator.faults import FaultInjector
-from emulator.model import Backend
-from emulator.protocol import AwsProtocol
-from emulator.wire import MAX_BODY_BYTES, HttpRequest, HttpResponse
+from emulator.codestar_connections import CodestarConnections
+from emulator.codestar_connections.backend import Backend
+from emulator.core.server import ACCOUNT_PATTERN, Server
 
 __all__ = ["EmulatorServer"]
 
-_ACCOUNT = re.compile(r"\d{12}")
 
-Dispatch = Callable[[HttpRequest], HttpResponse]
-
-# Bodies over MAX_BODY_BYTES up to this size are read and dropped so the connection stays usable;
-# anything bigger gets its answer and a closed connection.
-_MAX_DRAIN_BYTES = 64 * 1024 * 1024
-# Idle keep-alive connections are closed after this long, so abandoned clients free their thread.
-_IDLE_TIMEOUT_SECONDS = 120
-
-
-class EmulatorServer:
+class EmulatorServer(Server):
     """A CodeStar Connections endpoint on ``host:port`` (port 0: any free port).
 
     >>> with EmulatorServer() as server:  # doctest: +SKIP
@@ -56,228 +31,17 @@ class EmulatorServer:
         account: str = "123456789012",
         connection_limit: int = 250,
     ) -> None:
-        if not _ACCOUNT.fullmatch(account):
+        if not ACCOUNT_PATTERN.fullmatch(account):
             raise ValueError(f"account must be 12 digits, got {account!r}")
         if connection_limit < 0:
             raise ValueError("connection_limit must not be negative")
-        self._requested = (host, port)
         self.backend = Backend(
             connection_limit=connection_limit,
             state_file=None if state_file is None else Path(state_file),
         )
-        faults = FaultInjector()
-        calls = CallLog()
-        self._protocol = AwsProtocol(self.backend, faults, calls, account=account)
-        self._control = ControlApi(self.backend, faults, calls, account=account)
-        self._httpd: _HttpServer | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def host(self) -> str:
-        return str(self._bound().server_address[0])
-
-    @property
-    def port(self) -> int:
-        return int(self._bound().server_address[1])
-
-    @property
-    def url(self) -> str:
-        host = self.host
-        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
-
-    @property
-    def is_loopback(self) -> bool:
-        return ipaddress.ip_address(self.host).is_loopback
-
-    def start(self) -> EmulatorServer:
-        if self._httpd is not None:
-            raise RuntimeError("the emulator is already running")
-        host, port = self._requested
-        server_class = _HttpServer6 if ":" in host else _HttpServer
-        self._httpd = server_class((host, port), self._dispatch)
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
-            name=f"emulator-{self.port}",
-            daemon=True,
+        super().__init__(
+            CodestarConnections(self.backend, account=account),
+            host=host,
+            port=port,
+            account=account,
         )
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        httpd, thread = self._httpd, self._thread
-        if httpd is None:
-            return
-        httpd.shutdown()
-        # Keep-alive connections would otherwise hold their threads until the client hangs up.
-        httpd.close_open_connections()
-        httpd.server_close()
-        if thread is not None:
-            thread.join()
-        self._httpd = self._thread = None
-
-    def __enter__(self) -> EmulatorServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def _bound(self) -> _HttpServer:
-        if self._httpd is None:
-            raise RuntimeError("the emulator is not running; call start() first")
-        return self._httpd
-
-    def _dispatch(self, request: HttpRequest) -> HttpResponse:
-        if request.path == CONTROL_PREFIX.rstrip("/") or request.path.startswith(CONTROL_PREFIX):
-            return self._control.handle(request)
-        return self._protocol.handle(request)
-
-
-class _HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    # socketserver's default backlog of 5 resets connections when dozens of clients connect
-    # at once (measured with 64: p99 ~1.1 s with resets; 128 gives ~0.3 s and none).
-    request_queue_size = 128
-
-    def __init__(self, address: tuple[str, int], dispatch: Dispatch) -> None:
-        self.dispatch = dispatch
-        self._open: set[socket.socket] = set()
-        self._open_lock = threading.Lock()
-        super().__init__(address, _Handler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind resolves the host's FQDN, a DNS lookup that can hang offline.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name = str(self.server_address[0])
-        self.server_port = int(self.server_address[1])
-
-    def process_request(
-        self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any
-    ) -> None:
-        if isinstance(request, socket.socket):
-            with self._open_lock:
-                self._open.add(request)
-        super().process_request(request, client_address)
-
-    def shutdown_request(self, request: socket.socket | tuple[bytes, socket.socket]) -> None:
-        if isinstance(request, socket.socket):
-            with self._open_lock:
-                self._open.discard(request)
-        super().shutdown_request(request)
-
-    def close_open_connections(self) -> None:
-        with self._open_lock:
-            sockets = list(self._open)
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-
-
-class _HttpServer6(_HttpServer):
-    address_family = socket.AF_INET6
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out in separate writes; with Nagle on, the body waits for the
-    # client's delayed ACK (~40 ms on Linux) on every response.
-    disable_nagle_algorithm = True
-    server_version = "codestar-connections-emulator"
-    timeout = _IDLE_TIMEOUT_SECONDS
-    server: _HttpServer
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_PUT(self) -> None:
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        self._serve()
-
-    def send_response(self, code: int, message: str | None = None) -> None:
-        super().send_response(code, message)
-        # Here rather than in the layers above, so that every answer has one, including the
-        # errors http.server sends on its own (malformed request line, unsupported method).
-        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
-
-    def log_message(self, format: str, *args: object) -> None:
-        # Tests and the demo read stdout/stderr; a line per request would drown them.
-        pass
-
-    def _serve(self) -> None:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            self._send_plain(411, "Chunked request bodies are not supported; send Content-Length")
-            return
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0:
-            self._send_plain(400, "Content-Length is not a non-negative integer")
-            return
-        oversized = length > MAX_BODY_BYTES
-        drained = True
-        if oversized:
-            # Reading the body to the end (and dropping it) lets the client read the error: close
-            # a socket with unread input and the kernel resets it, response and all.
-            drained = length <= _MAX_DRAIN_BYTES and self._discard(length)
-        request = HttpRequest(
-            method=self.command,
-            path=self.path,
-            headers={name.lower(): value for name, value in self.headers.items()},
-            body=b"" if oversized else self.rfile.read(length),
-            oversized=oversized,
-        )
-        response = self.server.dispatch(request)
-        if oversized and not drained:
-            response.close = True
-        self._send(response)
-
-    def _discard(self, length: int) -> bool:
-        remaining = length
-        while remaining > 0:
-            chunk = self.rfile.read(min(remaining, 64 * 1024))
-            if not chunk:
-                return False
-            remaining -= len(chunk)
-        return True
-
-    def _send(self, response: HttpResponse) -> None:
-        if response.reset:
-            # Linger 0 makes close() send RST: the client sees a reset, not a clean end of stream.
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.connection.close()
-            self.close_connection = True
-            return
-        try:
-            self.send_response(response.status)
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(response.body)))
-            if response.close:
-                self.send_header("Connection", "close")
-                self.close_connection = True
-            self.end_headers()
-            self.wfile.write(response.body)
-        except ConnectionError:
-            self.close_connection = True
-
-    def _send_plain(self, status: int, message: str) -> None:
-        body = message.encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/plain; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Connection", "close")
-        self.end_headers()
-        self.wfile.write(body)
-        self.close_connection = True

@@ -6,10 +6,11 @@ import that crosses a layer is caught too.
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
+
+from tests.support.imports import imported
 
 PACKAGE = Path(__file__).resolve().parents[2] / "provider" / "pulumi_codestar_connections"
 # What each layer may import from the package (besides itself and the top-level _version).
@@ -26,25 +27,11 @@ FORBIDDEN_THIRD_PARTY = {
 }
 
 
-def imported(path: Path) -> set[str]:
-    """Absolute names of every module ``path`` imports (relative ones resolved)."""
-    package = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1])
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
-            module = ".".join(part for part in (base, node.module or "") if part)
-            names.add(module)
-    return names
-
-
 @pytest.mark.parametrize("layer", sorted(ALLOWED))
 def test_a_layer_imports_only_the_layers_beneath_it(layer: str) -> None:
     crossing = []
     for path in sorted((PACKAGE / layer).rglob("*.py")):
-        for name in imported(path):
+        for name in imported(path, PACKAGE.parent):
             parts = name.split(".")
             if parts[0] == "pulumi_codestar_connections" and len(parts) > 1:
                 target = parts[1]
@@ -57,7 +44,7 @@ def test_a_layer_imports_only_the_layers_beneath_it(layer: str) -> None:
 
 
 def test_the_check_sees_relative_and_lazy_imports() -> None:
-    names = imported(PACKAGE / "dynamic" / "reader.py")
+    names = imported(PACKAGE / "dynamic" / "reader.py", PACKAGE.parent)
 
     assert "pulumi_codestar_connections.aws" in names  # a lazy import inside a method
     assert "pulumi_codestar_connections.dynamic.prefetch" in names  # `from .prefetch import`

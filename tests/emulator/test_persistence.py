@@ -9,7 +9,7 @@ import pytest
 
 from emulator import EmulatorServer
 from emulator.client import EmulatorClient
-from emulator.persistence import StateFileError
+from emulator.core.persistence import StateFileError
 
 
 def test_state_file_keeps_connections_and_hosts_across_restarts(tmp_path: Path) -> None:

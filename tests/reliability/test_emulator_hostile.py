@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from devkit.raw_aws import TARGET_PREFIXES, RawResponse, aws_json_request
 from emulator.client import EmulatorClient
-from emulator.services import SERVICE_NAMES, service_by_name
+from emulator.codestar_connections.apis import SERVICE_NAMES, service_by_name
 
 from .strategies import json_values
 

@@ -1,4 +1,5 @@
-"""The ``--state`` file: the emulator's records as JSON, replaced atomically on every change.
+"""The ``--state`` file's document: connections and hosts as JSON (core/persistence.py keeps the
+file itself safe, replacing it atomically on every change).
 
 Only connections and hosts are kept; faults and the call log are test scaffolding and die with the
 process.
@@ -6,13 +7,11 @@ process.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emulator.jsonfields import (
+from emulator.codestar_connections.records import Connection, Host, Scope, VpcConfiguration
+from emulator.core.jsonfields import (
     FieldError,
     optional_str,
     require_list,
@@ -20,22 +19,17 @@ from emulator.jsonfields import (
     require_str,
     string_map,
 )
-from emulator.records import Connection, Host, Scope, VpcConfiguration
+from emulator.core.persistence import StateFileError, read_document, write_document
 
 __all__ = [
     "STATE_VERSION",
     "State",
-    "StateFileError",
     "load_state",
     "save_state",
     "state_to_json",
 ]
 
 STATE_VERSION = 1
-
-
-class StateFileError(Exception):
-    """The state file exists but cannot be used; starting empty would silently lose it."""
 
 
 @dataclass
@@ -55,31 +49,16 @@ def state_to_json(state: State) -> dict[str, object]:
 
 
 def save_state(path: Path, state: State) -> None:
-    document = state_to_json(state)
-    # A reader (or a restart after kill -9) must see the old file or the new one, never half of
-    # one: write beside the target, then rename over it. No fsync: surviving a process kill is
-    # the goal, not surviving a power cut.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, indent=1)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    write_document(path, state_to_json(state))
 
 
 def load_state(path: Path) -> State:
     """The state kept in ``path``; an empty state when the file does not exist yet."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    document = read_document(path)
+    if document is None:
         return State()
-    except OSError as error:
-        raise StateFileError(f"cannot read state file {path}: {error}") from error
     try:
-        document = require_object(json.loads(text), "the state file")
+        document = require_object(document, "the state file")
         if document.get("Version") != STATE_VERSION:
             raise FieldError(f"Version must be {STATE_VERSION}")
         next_sequence = document.get("NextSequence")

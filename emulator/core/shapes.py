@@ -13,7 +13,7 @@ import re
 
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
 
-from emulator.errors import ValidationException
+from emulator.core.errors import ValidationException
 
 __all__ = ["conform_to_shape", "validate_input"]
 

@@ -17,8 +17,8 @@ import sys
 import time
 import traceback
 
-from emulator.calls import Call, CallLog
-from emulator.errors import (
+from emulator.core.calls import Call, CallLog
+from emulator.core.errors import (
     AwsError,
     IncompleteSignatureException,
     InjectedFault,
@@ -28,12 +28,10 @@ from emulator.errors import (
     UnknownOperationException,
     UnsupportedOperationException,
 )
-from emulator.faults import FaultInjector
-from emulator.model import Backend
-from emulator.operations import HANDLERS, RequestContext
-from emulator.services import resolve_target
-from emulator.shapes import conform_to_shape, validate_input
-from emulator.wire import (
+from emulator.core.faults import FaultInjector
+from emulator.core.service import RequestContext, Service, resolve_target
+from emulator.core.shapes import conform_to_shape, validate_input
+from emulator.core.wire import (
     AWS_JSON_CONTENT_TYPE,
     MAX_BODY_BYTES,
     HttpRequest,
@@ -49,16 +47,17 @@ _CREDENTIAL = re.compile(
     r"Credential=(?P<key>[^/,\s]+)/\d{8}/(?P<region>[a-z0-9-]+)/[^/,\s]+/aws4_request"
 )
 _ACCOUNT_KEY = re.compile(r"\d{12}")
-_ARN_MEMBERS = ("ConnectionArn", "HostArn", "ResourceArn")
 
 _DEFAULT_FAULT_CODES = {429: "ThrottlingException", 503: "ServiceUnavailable"}
 
 
 class AwsProtocol:
+    """A service's AWS surface: every request checked in AWS's order, logged, then answered."""
+
     def __init__(
-        self, backend: Backend, faults: FaultInjector, calls: CallLog, *, account: str
+        self, service: Service, faults: FaultInjector, calls: CallLog, *, account: str
     ) -> None:
-        self._backend = backend
+        self._service = service
         self._faults = faults
         self._calls = calls
         self._account = account
@@ -87,10 +86,10 @@ class AwsProtocol:
                 f"Request body exceeds the limit of {MAX_BODY_BYTES} bytes"
             )
         params, body_error = _decode_body(request.body)
-        call.arn = _arn_in(params)
+        call.arn = _arn_in(params, self._service.arn_members)
 
         target = request.headers.get("x-amz-target", "")
-        resolved = resolve_target(target)
+        resolved = resolve_target(self._service.apis, target)
         if resolved is not None:
             call.service, call.operation = resolved[0].name, resolved[1]
 
@@ -103,8 +102,8 @@ class AwsProtocol:
             )
         if resolved is None:
             raise UnknownOperationException(
-                f"Unknown operation: X-Amz-Target {target!r} names no CodeStar Connections "
-                "or CodeConnections operation"
+                f"Unknown operation: X-Amz-Target {target!r} names no {self._service.apis_title} "
+                "operation"
                 if target
                 else "Unknown operation: the X-Amz-Target header is missing"
             )
@@ -119,16 +118,15 @@ class AwsProtocol:
         if fault_response is not None:
             return fault_response
 
-        handler = HANDLERS.get(operation_name)
-        if handler is None:
+        if not self._service.supports(operation_name):
             raise UnsupportedOperationException(
-                f"{operation_name} is not supported by the CodeStar Connections emulator"
+                f"{operation_name} is not supported by the {self._service.title} emulator"
             )
         if body_error is not None:
             raise body_error
         validate_input(operation.input_shape, params)
-        result = handler(
-            self._backend,
+        result = self._service.call(
+            operation_name,
             RequestContext(service=service.name, account=context[0], region=context[1]),
             params,
         )
@@ -189,8 +187,8 @@ def _decode_body(body: bytes) -> tuple[dict[str, object], AwsError | None]:
     return decoded, None
 
 
-def _arn_in(params: dict[str, object]) -> str | None:
-    for member in _ARN_MEMBERS:
+def _arn_in(params: dict[str, object], members: tuple[str, ...]) -> str | None:
+    for member in members:
         value = params.get(member)
         if isinstance(value, str):
             return value

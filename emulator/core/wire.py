@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from emulator.errors import AwsError
+from emulator.core.errors import AwsError
 
 __all__ = [
     "AWS_JSON_CONTENT_TYPE",

@@ -1,21 +1,18 @@
 """The control API under ``/_emulator/``: what tests and the demo do that AWS leaves to humans.
 
-Plain JSON in and out, no SigV4. Routes::
+Plain JSON in and out, no SigV4. The routes every service has::
 
     GET    /_emulator/health       {"Status": "ok"}
-    POST   /_emulator/status       {"ConnectionArn", "ConnectionStatus"} or
-                                   {"HostArn", "HostStatus", "StatusMessage"?}
-    POST   /_emulator/connections  {"ConnectionName", "ProviderType" | "HostArn", "Region"?,
-                                    "Account"?, "ConnectionStatus"?, "Service"?, "Tags"?}
-                                   -> {"ConnectionArn"}
     POST   /_emulator/faults       {"Operation"?, "ErrorCode"?, "HttpStatus"?, "Message"?,
                                     "Count"?, "LatencyMs"?, "ResetConnection"?} -> {"Fault"}
     GET    /_emulator/faults       {"Faults": [...]}
     DELETE /_emulator/faults       {}
     GET    /_emulator/calls        {"Calls": [...]}
     DELETE /_emulator/calls        {}
-    GET    /_emulator/state        {"Version", "NextSequence", "Connections": [...], "Hosts": [...]}
     POST   /_emulator/reset        {} (records, faults and calls all cleared)
+
+and the service's own (:meth:`.service.Service.control_routes`; for CodeStar Connections,
+``status``, ``connections`` and ``state``: codestar_connections/control.py).
 
 Errors come back as ``{"__type": code, "Message": text}``: 400 for bad input, 404 for an unknown
 ARN or route, 405 for a known route with another method.
@@ -25,39 +22,27 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 
-from botocore.model import StringShape
-
-from emulator.calls import CallLog
-from emulator.errors import AwsError, ResourceNotFoundException, ValidationException
-from emulator.faults import FOREVER, Fault, FaultInjector
-from emulator.jsonfields import (
+from emulator.core.calls import CallLog
+from emulator.core.errors import AwsError, ResourceNotFoundException, ValidationException
+from emulator.core.faults import FOREVER, Fault, FaultInjector
+from emulator.core.jsonfields import (
     FieldError,
     optional_bool,
     optional_int,
     optional_str,
     require_object,
-    require_str,
-    string_map,
 )
-from emulator.model import Backend
-from emulator.persistence import state_to_json
-from emulator.records import CONNECTION_STATUSES
-from emulator.services import SERVICE_NAMES, service_by_name
-from emulator.wire import HttpRequest, HttpResponse, error_response, json_response
+from emulator.core.service import Route, Service
+from emulator.core.wire import HttpRequest, HttpResponse, error_response, json_response
 
 __all__ = ["CONTROL_PREFIX", "ControlApi"]
 
 CONTROL_PREFIX = "/_emulator/"
 
 _JSON = "application/json"
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
-_ACCOUNT = re.compile(r"\d{12}")
 _ERROR_CODE = re.compile(r"[A-Za-z][A-Za-z0-9.#:]*")
 _MAX_LATENCY_MS = 60_000
-
-Route = Callable[[dict[str, object]], object]
 
 
 class _RouteNotFound(AwsError):
@@ -71,24 +56,21 @@ class _MethodNotAllowed(AwsError):
 
 
 class ControlApi:
-    def __init__(
-        self, backend: Backend, faults: FaultInjector, calls: CallLog, *, account: str
-    ) -> None:
-        self._backend = backend
+    """The control routes every service has, and the service's own."""
+
+    def __init__(self, service: Service, faults: FaultInjector, calls: CallLog) -> None:
+        self._service = service
         self._faults = faults
         self._calls = calls
-        self._account = account
         self._routes: dict[tuple[str, str], Route] = {
             ("GET", "health"): lambda _: {"Status": "ok"},
-            ("POST", "status"): self._set_status,
-            ("POST", "connections"): self._create_connection,
             ("POST", "faults"): self._add_fault,
             ("GET", "faults"): lambda _: {"Faults": [f.to_json() for f in faults.armed()]},
             ("DELETE", "faults"): self._clear_faults,
             ("GET", "calls"): lambda _: {"Calls": calls.to_json()},
             ("DELETE", "calls"): self._clear_calls,
-            ("GET", "state"): lambda _: state_to_json(backend.snapshot()),
             ("POST", "reset"): self._reset,
+            **service.control_routes(),
         }
 
     def handle(self, request: HttpRequest) -> HttpResponse:
@@ -112,65 +94,6 @@ class ControlApi:
         if any(known == name for _, known in self._routes):
             raise _MethodNotAllowed(f"{method} is not allowed on {CONTROL_PREFIX}{name}")
         raise _RouteNotFound(f"No control endpoint {method} {CONTROL_PREFIX}{name}")
-
-    def _set_status(self, body: dict[str, object]) -> object:
-        connection_arn = optional_str(body, "ConnectionArn")
-        if connection_arn is not None:
-            record = self._backend.set_connection_status(
-                connection_arn, require_str(body, "ConnectionStatus")
-            )
-            return {
-                "ConnectionArn": record.connection_arn,
-                "ConnectionStatus": record.connection_status,
-            }
-        host_arn = optional_str(body, "HostArn")
-        if host_arn is not None:
-            host = self._backend.set_host_status(
-                host_arn, require_str(body, "HostStatus"), optional_str(body, "StatusMessage")
-            )
-            return {"HostArn": host.host_arn, "HostStatus": host.status}
-        raise ValidationException(
-            "Give ConnectionArn and ConnectionStatus, or HostArn and HostStatus"
-        )
-
-    def _create_connection(self, body: dict[str, object]) -> object:
-        name = require_str(body, "ConnectionName")
-        if not 1 <= len(name) <= 32:
-            raise ValidationException("ConnectionName must be 1 to 32 characters long")
-        service_name = optional_str(body, "Service") or "codestar-connections"
-        if service_name not in SERVICE_NAMES:
-            raise ValidationException(f"Service must be one of {', '.join(SERVICE_NAMES)}")
-        region = optional_str(body, "Region") or "us-east-1"
-        if not _REGION.fullmatch(region):
-            raise ValidationException(f"Region {region!r} is not a region name")
-        account = optional_str(body, "Account") or self._account
-        if not _ACCOUNT.fullmatch(account):
-            raise ValidationException("Account must be 12 digits")
-        status = optional_str(body, "ConnectionStatus") or "AVAILABLE"
-        if status not in CONNECTION_STATUSES:
-            raise ValidationException(
-                f"ConnectionStatus must be one of {', '.join(CONNECTION_STATUSES)}"
-            )
-        provider_type = optional_str(body, "ProviderType")
-        if provider_type is not None:
-            allowed = _provider_types(service_name)
-            if provider_type not in allowed:
-                raise ValidationException(
-                    f"ProviderType must be one of {', '.join(allowed)} for {service_name}"
-                )
-        tags = body.get("Tags")
-        record = self._backend.create_connection(
-            (account, region),
-            service=service_name,
-            name=name,
-            provider_type=provider_type,
-            host_arn=optional_str(body, "HostArn"),
-            tags=None if tags is None else string_map(tags, "Tags"),
-            status=status,
-            # Seeding sets up a scene; it may go past the quota so tests can reach the limit.
-            enforce_limit=False,
-        )
-        return {"ConnectionArn": record.connection_arn}
 
     def _add_fault(self, body: dict[str, object]) -> object:
         error_code = optional_str(body, "ErrorCode")
@@ -201,7 +124,7 @@ class ControlApi:
         operation = optional_str(body, "Operation") or "*"
         # A misspelt operation would never fire; say so now rather than let a test pass quietly.
         if operation != "*" and not any(
-            operation in service_by_name(name).model.operation_names for name in SERVICE_NAMES
+            operation in api.model.operation_names for api in self._service.apis
         ):
             raise ValidationException(f"Operation {operation!r} is not an operation of either API")
         fault = Fault(
@@ -225,15 +148,10 @@ class ControlApi:
         return {}
 
     def _reset(self, _: dict[str, object]) -> object:
-        self._backend.reset()
+        self._service.reset()
         self._faults.clear()
         self._calls.clear()
         return {}
-
-
-def _provider_types(service_name: str) -> list[str]:
-    shape = service_by_name(service_name).model.shape_for("ProviderType")
-    return list(shape.enum) if isinstance(shape, StringShape) else []
 
 
 def _body(raw: bytes) -> dict[str, object]:

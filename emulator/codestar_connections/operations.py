@@ -8,26 +8,14 @@ reads below only narrow types for mypy.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-from emulator.jsonfields import optional_int, optional_str, require_str, string_map
-from emulator.model import Backend
-from emulator.paging import page
-from emulator.records import Connection, Host, Scope, VpcConfiguration
+from emulator.codestar_connections.backend import Backend
+from emulator.codestar_connections.records import Connection, Host, VpcConfiguration
+from emulator.core.jsonfields import optional_int, optional_str, require_str, string_map
+from emulator.core.paging import page
+from emulator.core.service import RequestContext
 
-__all__ = ["HANDLERS", "Handler", "RequestContext"]
-
-
-@dataclass(frozen=True)
-class RequestContext:
-    service: str
-    """The API the request came through; new ARNs carry it."""
-    account: str
-    region: str
-
-    @property
-    def scope(self) -> Scope:
-        return (self.account, self.region)
+__all__ = ["HANDLERS", "Handler"]
 
 
 Handler = Callable[[Backend, RequestContext, dict[str, object]], dict[str, object]]

@@ -13,15 +13,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emulator.arns import connection_arn, host_arn, parse_arn
-from emulator.errors import (
-    LimitExceededException,
-    ResourceNotFoundException,
-    ResourceUnavailableException,
-    ValidationException,
-)
-from emulator.persistence import State, load_state, save_state
-from emulator.records import (
+from emulator.codestar_connections.arns import connection_arn, host_arn, parse_arn
+from emulator.codestar_connections.persistence import State, load_state, save_state
+from emulator.codestar_connections.records import (
     CONNECTION_STATUSES,
     HOST_PROVIDER_TYPES,
     HOST_STATUSES,
@@ -29,6 +23,12 @@ from emulator.records import (
     Host,
     Scope,
     VpcConfiguration,
+)
+from emulator.core.errors import (
+    LimitExceededException,
+    ResourceNotFoundException,
+    ResourceUnavailableException,
+    ValidationException,
 )
 
 __all__ = ["MAX_TAGS_PER_RESOURCE", "Backend"]

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from emulator.errors import ValidationException
+from emulator.core.errors import ValidationException
 
 __all__ = ["DEFAULT_PAGE_SIZE", "page"]
 
