@@ -16,11 +16,12 @@ minutes) and :meth:`PulumiCLI.environment` gives the offline environment every r
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
+
+from .tools import ToolUnavailable, run_step
 
 __all__ = [
     "HOSTS",
@@ -49,7 +50,7 @@ PULUMI_HOST_RUNS_NO_PLUGINS = (
 _INSTALL_TIMEOUT_SECONDS = 2400
 
 
-class PulumiUnavailable(Exception):
+class PulumiUnavailable(ToolUnavailable):
     """The CLI or the host could not be installed; the message says why."""
 
 
@@ -124,23 +125,10 @@ class PulumiCLI:
 def install(host: Host) -> PulumiCLI:
     """The CLI with ``host``, laid out by scripts/install-pulumi-cli (built first if missing)."""
     try:
-        completed = subprocess.run(
-            [str(INSTALL_SCRIPT), "--host", host],
-            cwd=REPO_ROOT,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=_INSTALL_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise PulumiUnavailable(f"{INSTALL_SCRIPT} could not run: {error}") from error
-    if completed.returncode != 0:
-        raise PulumiUnavailable(
-            f"`{INSTALL_SCRIPT.name} --host {host}` exited with {completed.returncode}:\n"
-            f"{completed.stderr[-3000:]}"
-        )
-    lines = completed.stdout.strip().splitlines()
+        printed = run_step([str(INSTALL_SCRIPT), "--host", host], timeout=_INSTALL_TIMEOUT_SECONDS)
+    except ToolUnavailable as error:
+        raise PulumiUnavailable(str(error)) from error
+    lines = printed.strip().splitlines()
     if not lines:
         raise PulumiUnavailable(f"{INSTALL_SCRIPT.name} printed no bin directory")
     cli = PulumiCLI.at(Path(lines[-1]))

@@ -84,8 +84,11 @@ def _pins(path: Path, names: Sequence[str]) -> tuple[str, ...]:
     return tuple(found[name] for name in names)
 
 
-def run_step(args: Sequence[str], **extra_env: str) -> None:
-    """Run one build step (venv, pip, go) away from the caller's PYTHONPATH / VIRTUAL_ENV."""
+def run_step(
+    args: Sequence[str], *, timeout: float = _STEP_TIMEOUT_SECONDS, **extra_env: str
+) -> str:
+    """Run one build step (venv, pip, go, an install script) away from the caller's PYTHONPATH /
+    VIRTUAL_ENV; its standard output, or :class:`ToolUnavailable` with what went wrong."""
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env.update(extra_env)
     try:
@@ -95,7 +98,7 @@ def run_step(args: Sequence[str], **extra_env: str) -> None:
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
-            timeout=_STEP_TIMEOUT_SECONDS,
+            timeout=timeout,
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -105,6 +108,7 @@ def run_step(args: Sequence[str], **extra_env: str) -> None:
             f"`{' '.join(args)}` exited with {completed.returncode}:\n"
             f"{(completed.stdout + completed.stderr)[-3000:]}"
         )
+    return completed.stdout
 
 
 @dataclass(frozen=True, slots=True)

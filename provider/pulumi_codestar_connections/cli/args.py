@@ -19,6 +19,7 @@ from pulumi_codestar_connections.core.vocabulary import (
 
 from .exit import EXIT_CODE_TABLE, UsageError
 from .render import OUTPUT_FORMATS
+from .wait import DEFAULT_MAX_INTERVAL
 
 __all__ = ["GlobalOptions", "build_parser"]
 
@@ -169,7 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="first delay between polls (5); doubles up to --max-interval, with jitter",
     )
     wait.add_argument(
-        "--max-interval", type=float, default=30.0, metavar="SECONDS", help="delay cap (30)"
+        "--max-interval",
+        type=float,
+        default=DEFAULT_MAX_INTERVAL,
+        metavar="SECONDS",
+        help=f"delay cap ({DEFAULT_MAX_INTERVAL:g})",
     )
 
     stack = command(
