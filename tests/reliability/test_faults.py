@@ -335,6 +335,27 @@ def test_refresh_raises_and_never_drops_the_resource_on_any_error_but_not_found(
     assert took.seconds < FAILURE_BOUND_SECONDS
 
 
+def test_a_failed_lookup_leaves_no_call_running_behind_it(
+    host_factory: HostFactory, emulator: EmulatorClient
+) -> None:
+    # By ARN, the tags are read alongside GetConnection. When GetConnection fails first, the
+    # tags call must still end before Check answers: no call outlives the lookup it served
+    # (a late one would reach AWS after the engine has moved on, credentials and all).
+    arn = emulator.create_connection("half-done")
+    emulator.add_fault("ListTagsForResource", latency_ms=1000, count=1)
+    emulator.add_fault("GetConnection", error_code="AccessDeniedException", count=1)
+    host = host_factory()
+
+    _, failures = host.check({"connectionArn": arn})
+    when_check_answered = emulator.calls()
+    time.sleep(1.5)
+
+    [(_, reason)] = failures
+    assert "AccessDeniedException" in reason
+    assert emulator.calls() == when_check_answered
+    assert {c["Operation"] for c in when_check_answered} >= {"GetConnection", "ListTagsForResource"}
+
+
 def test_resource_unavailable_says_what_to_do(
     host_factory: HostFactory, emulator: EmulatorClient
 ) -> None:

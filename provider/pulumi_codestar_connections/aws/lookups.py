@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from pulumi_codestar_connections.core.arns import ConnectionArn, parse_connection_arn
@@ -240,24 +240,30 @@ def describe_connection(
     """
     access: dict[str, Any] = {"profile": profile, "role": role}
     tags: Future[dict[str, str]] | None = None
-    if arn is not None:
-        service, region = arn.service, arn.region
-        tags = _pool.submit(list_tags, str(arn), service=service, region=region, **access)
-        record = find_connection_by_arn(arn, **access)
-    else:
-        assert name is not None, "describe_connection needs an ARN or a name"
-        record = find_connection_by_name(
-            name,
-            region=region,
-            service=service,
-            provider_type=provider_type,
-            host_arn=host_arn,
-            shared=True,
-            **access,
-        )
-    if tags is None:
-        tags = _pool.submit(
-            list_tags, record.connection_arn, service=service, region=region, **access
-        )
-    host = find_host(record.host_arn, **access) if record.host_arn else None
-    return ConnectionDetails(record, tags.result(), host, service, region)
+    try:
+        if arn is not None:
+            service, region = arn.service, arn.region
+            tags = _pool.submit(list_tags, str(arn), service=service, region=region, **access)
+            record = find_connection_by_arn(arn, **access)
+        else:
+            assert name is not None, "describe_connection needs an ARN or a name"
+            record = find_connection_by_name(
+                name,
+                region=region,
+                service=service,
+                provider_type=provider_type,
+                host_arn=host_arn,
+                shared=True,
+                **access,
+            )
+        if tags is None:
+            tags = _pool.submit(
+                list_tags, record.connection_arn, service=service, region=region, **access
+            )
+        host = find_host(record.host_arn, **access) if record.host_arn else None
+        return ConnectionDetails(record, tags.result(), host, service, region)
+    finally:
+        # No call outlives its lookup: when another call failed first, the tags call still
+        # under way is awaited (its outcome dropped: the first failure is the one to report).
+        if tags is not None and not tags.cancel():
+            wait([tags])
