@@ -36,6 +36,7 @@ __all__ = [
     "ToolUnavailable",
     "cache_root",
     "requirement_lines",
+    "requirements_by_name",
     "run_step",
 ]
 
@@ -71,11 +72,19 @@ def requirement_lines(path: Path) -> tuple[str, ...]:
     return tuple(lines)
 
 
+def requirements_by_name(path: Path) -> dict[str, str]:
+    """{package name, lower case: its requirement line} of a requirements file, -r followed."""
+    return {
+        re.split(r"[=<>!~\[ ;]", line, maxsplit=1)[0].lower(): line
+        for line in requirement_lines(path)
+    }
+
+
 def _pins(path: Path, names: Sequence[str]) -> tuple[str, ...]:
     """The ``name==version`` lines of ``path`` for ``names``, so two venvs share one pin."""
     found = {
-        line.split("==")[0].lower(): line
-        for line in requirement_lines(path)
+        name: line
+        for name, line in requirements_by_name(path).items()
         if re.fullmatch(r"[A-Za-z0-9_.-]+==\S+", line)
     }
     missing = [name for name in names if name not in found]

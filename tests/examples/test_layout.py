@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from devkit.tools import requirements_by_name
 from pulumi_codestar_connections import __version__
 from tests.examples.mocks import EXAMPLES
 
@@ -24,19 +25,6 @@ EXAMPLE_DIRS = sorted(
 PROGRAMS = sorted(
     p.parent for p in EXAMPLES.rglob("Pulumi.yaml") if ".venv" not in p.relative_to(EXAMPLES).parts
 )
-
-
-def requirement_lines(path: Path) -> dict[str, str]:
-    """{package: requirement line} of a requirements file, following `-r` includes."""
-    lines: dict[str, str] = {}
-    for raw in path.read_text().splitlines():
-        line = raw.split("#")[0].strip()
-        if line.startswith("-r "):
-            lines.update(requirement_lines(path.parent / line[3:].strip()))
-        elif line:
-            name = re.split(r"[=<>!~\[ ]", line, maxsplit=1)[0].lower()
-            lines[name] = line
-    return lines
 
 
 def test_examples_are_the_six_of_the_index() -> None:
@@ -82,7 +70,7 @@ def test_project_names_are_unique() -> None:
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: str(p.relative_to(EXAMPLES)))
 def test_programs_import_the_installed_package_their_requirements_pin(program: Path) -> None:
     source = (program / "__main__.py").read_text()
-    pins = requirement_lines(program / "requirements.txt")
+    pins = requirements_by_name(program / "requirements.txt")
 
     assert "sys.path" not in source and "PYTHONPATH" not in source  # installed, not path hacks
     assert "from provider" not in source and "import provider" not in source
@@ -102,8 +90,8 @@ def test_programs_import_the_installed_package_their_requirements_pin(program: P
     ids=lambda p: str(p.parent.relative_to(EXAMPLES)),
 )
 def test_each_examples_requirements_match_the_tested_virtualenv(requirements: Path) -> None:
-    tested = requirement_lines(EXAMPLES / "requirements.txt")
-    wanted = requirement_lines(requirements)
+    tested = requirements_by_name(EXAMPLES / "requirements.txt")
+    wanted = requirements_by_name(requirements)
 
     assert wanted
     assert {name: tested.get(name) for name in wanted} == wanted
@@ -111,8 +99,8 @@ def test_each_examples_requirements_match_the_tested_virtualenv(requirements: Pa
 
 
 def test_examples_virtualenv_pins_pulumi_aws_and_pulumi_policy() -> None:
-    tested = requirement_lines(EXAMPLES / "requirements.txt")
+    tested = requirements_by_name(EXAMPLES / "requirements.txt")
 
     assert re.fullmatch(r"pulumi-aws==\d+\.\d+\.\d+", tested["pulumi-aws"])
     assert re.fullmatch(r"pulumi-policy==\d+\.\d+\.\d+", tested["pulumi-policy"])
-    assert tested["pulumi"] == requirement_lines(REPO_ROOT / "requirements.txt")["pulumi"]
+    assert tested["pulumi"] == requirements_by_name(REPO_ROOT / "requirements.txt")["pulumi"]
