@@ -25,7 +25,7 @@ import botocore.loaders
 import botocore.utils
 import pytest
 from botocore.exceptions import InvalidRegionError
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from pulumi.dynamic import CheckFailure, CheckResult
 
@@ -149,6 +149,9 @@ def test_property_region_is_recognised_only_when_botocore_can_use_it(region: Any
 
 
 @given(inputs=input_maps(), default_region=st.none() | st.sampled_from(("eu-west-1",)))
+@example(
+    inputs={"connectionName": "github-main", "connectionArn": None}, default_region="eu-west-1"
+)
 def test_property_inputs_validate_to_a_lookup_aws_accepts_or_name_the_bad_one(
     inputs: dict[str, Any], default_region: str | None
 ) -> None:
@@ -162,8 +165,10 @@ def test_property_inputs_validate_to_a_lookup_aws_accepts_or_name_the_bad_one(
     event("accepted")
     assert spec is not None  # nothing here is unknown
     _assert_acceptable_to_aws(spec)
-    if "connectionArn" in inputs:
+    if inputs.get("connectionArn") is not None:  # None is an absent input, as the engine sends it
         assert str(spec.arn) == inputs["connectionArn"]
+    else:
+        assert spec.arn is None
 
 
 @given(connection_arn=st.none() | connection_arns(), connections=connections_config)
