@@ -1,7 +1,7 @@
 """The Pulumi program: stack config in, stack outputs out — nothing else.
 
 ``connectionArn`` (one connection) and/or ``connections`` (a list; see
-provider/pulumi_codestar_connections/dynamic/stack_config.py)
+provider/pulumi_codestar_connections/engine/stack_config.py)
 name what to look up; the stack exports their details under the names pipelines read with
 ``pulumi stack output --json``.
 """
@@ -14,7 +14,7 @@ import pulumi
 
 from pulumi_codestar_connections import ConfigError, Connection
 from pulumi_codestar_connections.core.records import NO_HOST, OUTPUT_FIELDS, camel_to_snake
-from pulumi_codestar_connections.dynamic.stack_config import entries_from_config
+from pulumi_codestar_connections.engine.stack_config import entries_from_config
 
 
 def outputs_of(connection: Connection) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from pulumi.runtime.rpc import UNKNOWN
 from pulumi_codestar_connections.core.arns import parse_connection_arn
 from pulumi_codestar_connections.core.errors import InvalidInput
 from pulumi_codestar_connections.core.roles import DEFAULT_SESSION_NAME, AssumeRole
-from pulumi_codestar_connections.dynamic.inputs import (
+from pulumi_codestar_connections.engine.inputs import (
     LookupSpec,
     normalized,
     parse_inputs,

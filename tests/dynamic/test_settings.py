@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from pulumi_codestar_connections.core.errors import ConfigError
-from pulumi_codestar_connections.dynamic.stack_config import ProviderSettings
+from pulumi_codestar_connections.engine.stack_config import ProviderSettings
 
 
 class Config(dict[str, Any]):

@@ -298,7 +298,7 @@ def test_preview_looks_up_the_configured_connections_together(
 ) -> None:
     # The engine Checks one resource at a time, so one at a time every GetConnection would
     # start after the previous one's answer. The provider starts the lookups the stack config
-    # names together (dynamic/prefetch.py); codestar:prefetch=false goes back to one at a time.
+    # names together (engine/prefetch.py); codestar:prefetch=false goes back to one at a time.
     arns = [emulator.create_connection(f"repo-{i}") for i in range(12)]
     sandbox.init_stack("test", {})
     stack_file = sandbox.directory / "Pulumi.test.yaml"

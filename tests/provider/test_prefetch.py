@@ -1,5 +1,5 @@
 """Prefetch: the host's first request starts the lookups of every connection the stack config
-names; each Check takes its own result once (dynamic/prefetch.py). Through the real host."""
+names; each Check takes its own result once (engine/prefetch.py). Through the real host."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from emulator.client import EmulatorClient
-from pulumi_codestar_connections.dynamic.inputs import parse_inputs
-from pulumi_codestar_connections.dynamic.prefetch import Prefetch
-from pulumi_codestar_connections.dynamic.reader import ConnectionReader
+from pulumi_codestar_connections.engine.inputs import parse_inputs
+from pulumi_codestar_connections.engine.prefetch import Prefetch
+from pulumi_codestar_connections.engine.reader import ConnectionReader
 from tests.support.call_log import provider_calls
 from tests.support.hosts import HostFactory
 
@@ -256,7 +256,7 @@ def _workers() -> list[threading.Thread]:
 
 
 def test_lookups_from_config_are_what_each_entry_s_check_will_look_up() -> None:
-    from pulumi_codestar_connections.dynamic.stack_config import lookups_from_config
+    from pulumi_codestar_connections.engine.stack_config import lookups_from_config
 
     entries = [
         {"arn": MISSING, "requireStatus": "AVAILABLE"},

@@ -13,7 +13,7 @@ from typing import Any
 import botocore.loaders
 from hypothesis import strategies as st
 
-from pulumi_codestar_connections.dynamic.inputs import INPUT_FIELDS
+from pulumi_codestar_connections.engine.inputs import INPUT_FIELDS
 
 __all__ = [
     "ACCOUNT",

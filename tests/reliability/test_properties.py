@@ -39,10 +39,10 @@ from pulumi_codestar_connections.core.arns import (
     partition_of_region,
 )
 from pulumi_codestar_connections.core.errors import ConfigError, InvalidConnectionArn, InvalidInput
-from pulumi_codestar_connections.dynamic.inputs import INPUT_FIELDS, LookupSpec, parse_inputs
 from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
-from pulumi_codestar_connections.dynamic.reader import ConnectionReader
-from pulumi_codestar_connections.dynamic.stack_config import entries_from_config
+from pulumi_codestar_connections.engine.inputs import INPUT_FIELDS, LookupSpec, parse_inputs
+from pulumi_codestar_connections.engine.reader import ConnectionReader
+from pulumi_codestar_connections.engine.stack_config import entries_from_config
 from tests.support.call_log import provider_calls
 from tests.support.hosts import host_env
 

@@ -197,7 +197,7 @@ def configure_clients(
 ) -> None:
     """Set attempts and timeouts for clients made from now on (drops the cached ones).
 
-    A provider host calls this when the engine configures it (dynamic/reader.py), with stack
+    A provider host calls this when the engine configures it (engine/reader.py), with stack
     config ``codestar:maxAttempts``, ``codestar:connectTimeout`` and ``codestar:readTimeout``;
     None keeps the default.
     """

@@ -1,6 +1,6 @@
 """Validation rules, each written once: a function that returns why a value is refused, or None.
 
-The resource's inputs (:mod:`..dynamic.inputs`) and the CLI's arguments (:mod:`..cli.lookup`)
+The resource's inputs (:mod:`..engine.inputs`) and the CLI's arguments (:mod:`..cli.lookup`)
 wrap a reason in their own error, naming the input or the flag and how to fix it there; every
 rule runs before any API call, and accepts nothing AWS would refuse.
 """
