@@ -80,10 +80,20 @@ def test_a_bin_directory_anywhere_holds_the_cli_and_the_host_asked_for(
         check=True,
     ).stdout.strip()
     assert version == (langhost_cli.bin_dir / ".version").read_text().strip()
-    for name in ("pulumi-language-python-exec", "pulumi-resource-pulumi-python"):
+    for name in (
+        "pulumi-language-python-exec",
+        "pulumi-resource-pulumi-python",
+        "pulumi-resource-pulumi-nodejs",
+    ):
         assert (bin_dir / name).stat().st_mode & 0o111, name
     host_binary = (bin_dir / "pulumi-language-python").read_bytes()
     assert host_binary.startswith(b"\x7fELF" if host == "pulumi" else b"#!/bin/sh")
+    # Pulumi's hosts for TypeScript, Go and YAML programs, whichever Python host was asked for.
+    for name in ("pulumi-language-nodejs", "pulumi-language-go", "pulumi-language-yaml"):
+        binary = bin_dir / name
+        assert binary.stat().st_mode & 0o111, name
+        with binary.open("rb") as opened:
+            assert opened.read(4) == b"\x7fELF", name  # a Go program
 
 
 @pytest.mark.parametrize(

@@ -38,10 +38,12 @@ from pulumi_codestar_connections.core.vocabulary import (
 
 __all__ = [
     "INPUT_FIELDS",
+    "ListingSpec",
     "LookupSpec",
     "is_unknown",
     "normalized",
     "parse_inputs",
+    "parse_listing",
     "role_of",
 ]
 
@@ -147,6 +149,44 @@ def parse_inputs(
         require_status=_statuses(given.get("requireStatus")),
         region=_region(given, arn, default_region, require_region),
         service=service,
+        profile=_text(given, "profile", 1, 256) if "profile" in given else None,
+        role=role_of(given),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ListingSpec:
+    """Every connection of one (service, region), with ListConnections' filters."""
+
+    region: str
+    service: str
+    provider_type: str | None
+    host_arn: str | None
+    profile: str | None
+    role: AssumeRole | None
+
+
+# A listing's filters, by the name they have as inputs → the lookup input they validate as.
+_FILTERS = {"providerTypeFilter": "providerType", "hostArnFilter": "hostArn"}
+
+
+def parse_listing(given: Mapping[str, Any], *, default_region: str | None) -> ListingSpec:
+    """Validate a listing's inputs (``region``, ``service``, the filters, the access ones)."""
+    given = {key: value for key, value in given.items() if value is not None}
+    service = _service(given)
+    try:
+        provider_type = _provider_type(given.get("providerTypeFilter"), service)
+        host_arn = _host_arn(given.get("hostArnFilter"), service)
+    except InvalidInput as error:
+        key = next(k for k, v in _FILTERS.items() if v == error.key)
+        raise InvalidInput(key, str(error).replace(_label(error.key), _label(key), 1)) from None
+    region = _region(given, None, default_region, True)
+    assert region is not None  # required=True
+    return ListingSpec(
+        region=region,
+        service=service,
+        provider_type=provider_type,
+        host_arn=host_arn,
         profile=_text(given, "profile", 1, 256) if "profile" in given else None,
         role=role_of(given),
     )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pulumi_codestar_connections.core.errors import CodestarConnectionsError
 from pulumi_codestar_connections.core.records import ConnectionDetails
+from pulumi_codestar_connections.core.roles import AssumeRole
 
 from .inputs import LookupSpec
 from .prefetch import Prefetch
@@ -31,6 +32,8 @@ class ConnectionReader:
     """``aws:profile``: the credentials of a lookup that names no profile of its own."""
     region: str | None = None
     """``aws:region``: the region of a name lookup that names none."""
+    role: AssumeRole | None = None
+    """The plugin's ``codestar:assumeRole``: the role of a lookup that names none."""
     prefetch: Prefetch[ConnectionDetails] | None = None
 
     @classmethod
@@ -48,7 +51,7 @@ class ConnectionReader:
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
         )
-        reader = cls(settings.profile, settings.region)
+        reader = cls(settings.profile, settings.region, settings.role)
         if not settings.prefetch:
             return reader
         try:
@@ -60,7 +63,7 @@ class ConnectionReader:
         planned = Prefetch(
             (reader.key(spec), functools.partial(reader.look_up, spec)) for spec in specs
         )
-        return cls(settings.profile, settings.region, planned)
+        return cls(settings.profile, settings.region, settings.role, planned)
 
     @property
     def default_region(self) -> str | None:
@@ -83,14 +86,14 @@ class ConnectionReader:
             region=spec.region or "",
             service=spec.service,
             profile=spec.profile or self.profile,
-            role=spec.role,
+            role=spec.role or self.role,
             provider_type=spec.provider_type,
             host_arn=spec.host_arn,
         )
 
     def key(self, spec: LookupSpec) -> Hashable:
         """What decides a lookup's calls: equal keys, same calls with the same credentials."""
-        access = (spec.profile or self.profile, spec.role)
+        access = (spec.profile or self.profile, spec.role or self.role)
         if spec.arn is not None:  # region and service come from the ARN; filters do not apply
             return ("arn", str(spec.arn), *access)
         return (

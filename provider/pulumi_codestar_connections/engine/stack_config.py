@@ -28,10 +28,12 @@ from typing import Any, Protocol
 from pulumi_codestar_connections.core.arns import ARN_EXAMPLE, parse_connection_arn
 from pulumi_codestar_connections.core.errors import ConfigError, InvalidConnectionArn, InvalidInput
 from pulumi_codestar_connections.core.records import camel_to_snake
+from pulumi_codestar_connections.core.roles import AssumeRole
 
-from .inputs import INPUT_FIELDS, LookupSpec, parse_inputs
+from .inputs import INPUT_FIELDS, LookupSpec, parse_inputs, role_of
 
 __all__ = [
+    "PLUGIN_NAMESPACE",
     "ConnectionEntry",
     "ProviderSettings",
     "StackConfig",
@@ -151,6 +153,7 @@ class ProviderSettings:
 
     profile: str | None = None
     region: str | None = None
+    role: AssumeRole | None = None
     max_attempts: int | None = None
     connect_timeout: float | None = None
     read_timeout: float | None = None
@@ -174,6 +177,61 @@ class ProviderSettings:
             connection_arn=str(arn) if arn else None,
             connections=_decoded(config.get("connections")),
         )
+
+    @classmethod
+    def from_plugin_config(cls, values: Mapping[str, Any]) -> ProviderSettings:
+        """The provider plugin's settings (``codestar:region``, ``codestar:assumeRole``, …).
+
+        ``values`` are the provider's inputs as plain values (numbers may arrive as floats or
+        as config strings). A bad one raises :class:`ConfigError` naming ``codestar:<key>``; the
+        plugin has no program stack config to prefetch from.
+        """
+        config = _PluginConfig(values)
+        role_value = values.get("assumeRole")
+        role = None
+        if role_value is not None:
+            role_value = _decoded(role_value)
+            if not isinstance(role_value, Mapping):
+                raise ConfigError(
+                    f"stack config {PLUGIN_NAMESPACE}:assumeRole must be an object with roleArn, "
+                    f"got {role_value!r}"
+                )
+            given = {_ROLE_KEYS.get(str(k), str(k)): v for k, v in role_value.items()}
+            try:
+                role = role_of(given)
+            except InvalidInput as error:
+                raise ConfigError(f"stack config {PLUGIN_NAMESPACE}:assumeRole: {error}") from None
+            if role is None:
+                raise ConfigError(f"stack config {PLUGIN_NAMESPACE}:assumeRole needs roleArn")
+        profile, region = values.get("profile"), values.get("region")
+        return cls(
+            profile=str(profile) if profile else None,
+            region=str(region) if region else None,
+            role=role,
+            max_attempts=_whole(config, f"{PLUGIN_NAMESPACE}:maxAttempts"),
+            connect_timeout=_seconds(config, f"{PLUGIN_NAMESPACE}:connectTimeout"),
+            read_timeout=_seconds(config, f"{PLUGIN_NAMESPACE}:readTimeout"),
+            prefetch=False,
+        )
+
+
+# The plugin's config namespace (its package name), and its assumeRole keys as inputs.
+PLUGIN_NAMESPACE = "codestar"
+_ROLE_KEYS = {"roleArn": "assumeRoleArn"}
+
+
+@dataclass(frozen=True, slots=True)
+class _PluginConfig:
+    """The plugin's provider inputs read as stack config keys (``codestar:maxAttempts``)."""
+
+    values: Mapping[str, Any]
+
+    def get(self, key: str) -> Any:
+        value = self.values.get(key.removeprefix(f"{PLUGIN_NAMESPACE}:"))
+        # The engine's numbers are floats; a whole one is a whole number (3.0 → "3").
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
 
 def _seconds(config: StackConfig, key: str) -> float | None:

@@ -1,0 +1,282 @@
+"""The plugin's provider in process, through Pulumi's experimental interface, on the emulator.
+
+The same steps as the dynamic provider (engine/steps.py), so these tests check what the plugin
+adds: property values (secret, unknown) in and out, Diff's named fields, the two functions,
+provider settings, and errors without tracebacks. The real-engine runs are in test_engine.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pulumi.provider.experimental.property_value import Computed, PropertyValue
+from pulumi.provider.experimental.provider import (
+    CheckRequest,
+    ConfigureRequest,
+    CreateRequest,
+    DeleteRequest,
+    DiffRequest,
+    GetSchemaRequest,
+    InvokeRequest,
+    ReadRequest,
+)
+
+from emulator.client import EmulatorClient
+from pulumi_codestar_connections.aws import clear_client_cache
+from pulumi_codestar_connections.core.records import OUTPUT_FIELDS
+from pulumi_codestar_connections.engine.inputs import INPUT_FIELDS
+from pulumi_codestar_connections.plugin.provider import CodestarProvider
+from pulumi_codestar_connections.plugin.schema import (
+    CONNECTION_TOKEN,
+    GET_CONNECTION_TOKEN,
+    GET_CONNECTIONS_TOKEN,
+)
+from pulumi_codestar_connections.plugin.values import plain, wrapped
+
+URN = f"urn:pulumi:dev::proj::{CONNECTION_TOKEN}::github"
+
+
+@pytest.fixture
+def provider(aws_env: dict[str, str]) -> Iterator[CodestarProvider]:
+    clear_client_cache()
+    provider = CodestarProvider()
+    _run(provider.configure(ConfigureRequest({}, {}, True, False)))
+    yield provider
+    clear_client_cache()
+
+
+def _run(awaitable: Any) -> Any:
+    return asyncio.run(awaitable)
+
+
+def _props(**values: Any) -> dict[str, PropertyValue]:
+    return wrapped(values)
+
+
+def _check(provider: CodestarProvider, news: dict[str, PropertyValue], olds: Any = None) -> Any:
+    return _run(provider.check(CheckRequest(URN, olds or {}, news, b"")))
+
+
+def test_check_observes_the_connection_and_create_outputs_it(
+    provider: CodestarProvider, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("github-main", tags={"team": "platform"})
+
+    checked = _check(provider, _props(connectionArn=arn, requireStatus=["AVAILABLE"]))
+    assert checked.failures is None
+    created = _run(provider.create(CreateRequest(URN, checked.inputs, 60, False)))
+
+    outputs = plain(created.properties)
+    assert created.resource_id == arn
+    assert outputs["connectionStatus"] == "AVAILABLE"
+    assert outputs["tags"] == {"team": "platform"}
+    assert outputs["requireStatus"] == ["AVAILABLE"]
+    assert set(OUTPUT_FIELDS) <= set(outputs)
+    assert len(emulator.calls("GetConnection")) == 1  # Create made no second lookup
+
+
+def test_the_status_gate_fails_check_on_its_property_naming_status_and_fix(
+    provider: CodestarProvider, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("github-main", status="PENDING")
+
+    checked = _check(provider, _props(connectionArn=arn, requireStatus=["AVAILABLE"]))
+
+    [failure] = checked.failures
+    assert failure.property == "requireStatus"
+    assert "PENDING, not AVAILABLE" in failure.reason
+    assert "Update pending connection" in failure.reason
+
+
+@pytest.mark.parametrize(
+    ("inputs", "key"),
+    [
+        ({}, "connectionArn"),
+        ({"connectionArn": "arn:aws:s3:::bucket"}, "connectionArn"),
+        ({"connectionName": "x", "region": "mars-1"}, "region"),
+        ({"connectionName": "x", "requireStatus": ["GREEN"]}, "requireStatus"),
+        ({"connectionName": "x", "providerType": "Gitea"}, "providerType"),
+    ],
+)
+def test_bad_input_fails_check_on_its_property_before_any_call(
+    provider: CodestarProvider, emulator: EmulatorClient, inputs: dict[str, Any], key: str
+) -> None:
+    checked = _check(provider, _props(**inputs))
+
+    [failure] = checked.failures
+    assert failure.property == key
+    assert "Traceback" not in failure.reason and "\n" not in failure.reason
+    assert emulator.calls() == []
+
+
+def test_an_unknown_input_during_preview_defers_the_lookup(
+    provider: CodestarProvider, emulator: EmulatorClient
+) -> None:
+    checked = _check(provider, {"connectionArn": PropertyValue(Computed())})
+
+    assert checked.failures is None
+    assert emulator.calls() == []
+    diff = _run(provider.diff(DiffRequest(URN, "id", {}, checked.inputs, [])))
+    assert diff.changes is True and diff.replaces == ["connectionArn"]
+
+
+def test_a_secret_input_stays_secret_in_inputs_and_outputs(
+    provider: CodestarProvider, emulator: EmulatorClient, moto_sts: str, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", moto_sts)
+    arn = emulator.create_connection("github-main")
+    news = _props(connectionArn=arn, assumeRoleArn="arn:aws:iam::123456789012:role/reader")
+    news["externalId"] = PropertyValue("s3cr3t-id", is_secret=True)
+
+    checked = _check(provider, news)
+    assert checked.failures is None, checked.failures
+    created = _run(provider.create(CreateRequest(URN, checked.inputs, 60, False)))
+
+    assert checked.inputs["externalId"].is_secret
+    assert created.properties["externalId"].is_secret
+    assert not created.properties["connectionStatus"].is_secret
+
+
+def test_diff_names_each_field_that_drifted(
+    provider: CodestarProvider, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("github-main")
+    checked = _check(provider, _props(connectionArn=arn))
+    created = _run(provider.create(CreateRequest(URN, checked.inputs, 60, False)))
+
+    emulator.set_status(arn, "ERROR")
+    rechecked = _check(provider, _props(connectionArn=arn), olds=checked.inputs)
+    diff = _run(provider.diff(DiffRequest(URN, arn, created.properties, rechecked.inputs, [])))
+
+    assert diff.changes is True and diff.replaces == []
+    assert list(diff.detailed_diff) == ["observed.connectionStatus"]
+
+
+def test_no_drift_leaves_the_decision_to_the_engine(
+    provider: CodestarProvider, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("github-main")
+    checked = _check(provider, _props(connectionArn=arn))
+    created = _run(provider.create(CreateRequest(URN, checked.inputs, 60, False)))
+
+    again = _check(provider, _props(connectionArn=arn), olds=checked.inputs)
+    diff = _run(provider.diff(DiffRequest(URN, arn, created.properties, again.inputs, [])))
+
+    assert diff.changes is None and diff.detailed_diff == {}
+
+
+def test_read_refreshes_and_drops_only_a_deleted_connection(
+    provider: CodestarProvider, emulator: EmulatorClient
+) -> None:
+    arn = emulator.create_connection("github-main")
+    state = _props(connectionArn=arn, connectionStatus="AVAILABLE")
+    emulator.set_status(arn, "ERROR")
+
+    read = _run(provider.read(ReadRequest(URN, arn, state, {})))
+    assert plain(read.properties)["connectionStatus"] == "ERROR"
+    assert read.inputs == {}  # the engine keeps the inputs of the last `pulumi up`
+
+    emulator.delete_connection(arn)
+    gone = _run(provider.read(ReadRequest(URN, arn, state, {})))
+    assert gone.resource_id is None
+
+
+def test_delete_makes_no_call(provider: CodestarProvider, emulator: EmulatorClient) -> None:
+    arn = emulator.create_connection("github-main")
+
+    _run(provider.delete(DeleteRequest(URN, arn, _props(connectionArn=arn), 60)))
+
+    assert emulator.calls() == []
+
+
+def test_get_connection_gates_and_returns_the_outputs(
+    provider: CodestarProvider, emulator: EmulatorClient
+) -> None:
+    emulator.create_connection("github-main", tags={"team": "platform"})
+    pending = emulator.create_connection("gitlab-main", provider_type="GitLab", status="PENDING")
+
+    found = _run(
+        provider.invoke(InvokeRequest(GET_CONNECTION_TOKEN, _props(connectionName="github-main")))
+    )
+    gated = _run(
+        provider.invoke(
+            InvokeRequest(
+                GET_CONNECTION_TOKEN, _props(connectionArn=pending, requireStatus=["AVAILABLE"])
+            )
+        )
+    )
+
+    assert plain(found.return_value)["tags"] == {"team": "platform"}
+    assert found.failures == []
+    [failure] = gated.failures
+    assert failure.property == "requireStatus" and "PENDING" in failure.reason
+
+
+def test_get_connections_lists_with_the_filters(
+    provider: CodestarProvider, emulator: EmulatorClient
+) -> None:
+    emulator.create_connection("github-main")
+    emulator.create_connection("gitlab-main", provider_type="GitLab")
+    emulator.create_connection("elsewhere", region="eu-west-1")
+
+    everything = plain(_run(provider.invoke(InvokeRequest(GET_CONNECTIONS_TOKEN, {}))).return_value)
+    gitlab = plain(
+        _run(
+            provider.invoke(
+                InvokeRequest(GET_CONNECTIONS_TOKEN, _props(providerTypeFilter="GitLab"))
+            )
+        ).return_value
+    )
+    refused = _run(
+        provider.invoke(InvokeRequest(GET_CONNECTIONS_TOKEN, _props(providerTypeFilter="Gitea")))
+    )
+
+    assert sorted(everything["names"]) == ["github-main", "gitlab-main"]
+    assert everything["region"] == "us-east-1"
+    assert gitlab["names"] == ["gitlab-main"]
+    assert [c["providerType"] for c in gitlab["connections"]] == ["GitLab"]
+    [failure] = refused.failures
+    assert failure.property == "providerTypeFilter" and "Gitea" in failure.reason
+
+
+def test_provider_settings_are_checked_naming_the_key(provider: CodestarProvider) -> None:
+    bad = _run(
+        provider.check_config(
+            CheckRequest(
+                "urn:pulumi:dev::proj::pulumi:providers:codestar::default",
+                {},
+                _props(maxAttempts="many"),
+                b"",
+            )
+        )
+    )
+    good = _run(
+        provider.check_config(
+            CheckRequest(
+                "urn:pulumi:dev::proj::pulumi:providers:codestar::default",
+                {},
+                _props(maxAttempts=4.0, region="eu-west-1"),
+                b"",
+            )
+        )
+    )
+
+    [failure] = bad.failures
+    assert failure.property == "maxAttempts"
+    assert "codestar:maxAttempts must be a whole number" in failure.reason
+    assert good.failures is None
+
+
+def test_the_schema_declares_every_input_and_output() -> None:
+    provider = CodestarProvider()
+    spec = json.loads(_run(provider.get_schema(GetSchemaRequest(0))).schema)
+    resource = spec["resources"][CONNECTION_TOKEN]
+
+    assert set(resource["inputProperties"]) == set(INPUT_FIELDS)
+    assert set(OUTPUT_FIELDS) <= set(resource["properties"])
+    assert all(p.get("description") for p in resource["properties"].values())
+    assert set(spec["functions"]) == {GET_CONNECTION_TOKEN, GET_CONNECTIONS_TOKEN}
