@@ -22,17 +22,22 @@ REPO_ROOT = EXAMPLES.parent
 EXAMPLE_DIRS = sorted(
     p for p in EXAMPLES.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != "venv"
 )
+# The Python programs on the dynamic provider; plugin/ holds one program per language, on the
+# provider plugin (tests/plugin/ runs them).
 PROGRAMS = sorted(
-    p.parent for p in EXAMPLES.rglob("Pulumi.yaml") if ".venv" not in p.relative_to(EXAMPLES).parts
+    p.parent
+    for p in EXAMPLES.rglob("Pulumi.yaml")
+    if not {".venv", "plugin"} & set(p.relative_to(EXAMPLES).parts)
 )
 
 
-def test_examples_are_the_six_of_the_index() -> None:
+def test_examples_are_the_seven_of_the_index() -> None:
     assert [p.name for p in EXAMPLE_DIRS] == [
         "ci-drift-check",
         "codebuild",
         "codepipeline",
         "multi-account",
+        "plugin",
         "policy",
         "stack-reference",
     ]

@@ -1,0 +1,144 @@
+"""The plugin on the real engine, from a program in each language, against the emulator.
+
+Each language's example (examples/plugin/<language>/) runs the same scenario: ``up`` with
+stack outputs from the resource and from both functions; a status change caught by
+``pulumi preview --expect-no-changes`` (non-zero, field named) with one GetConnection per
+resource; the ``requireStatus`` gate failing a preview; bad input refused on its property
+before any call; ``destroy`` with no AWS call.
+
+The engine starts the plugin (a Python plugin folder) through the repository's language host,
+the one whose ``RunPlugin`` works with this engine (devkit/pulumi_cli.py says why).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devkit.pulumi_cli import REPO_VENV, PulumiCLI
+from devkit.sandbox import run_pulumi
+from emulator.client import EmulatorClient
+from tests.support.call_log import provider_calls
+from tests.support.engine import engine_env
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PLUGIN_SOURCE = REPO_ROOT / "provider" / "cmd" / "pulumi-resource-codestar"
+EXAMPLES = REPO_ROOT / "examples" / "plugin"
+_PACKAGES_LINE = re.compile(r"^(  codestar: ).*$", re.MULTILINE)
+
+# A program's set-up beyond copying its folder (install its SDK, compile): (project dir) -> None.
+Prepare = Callable[[Path], None]
+
+
+def _no_setup(_project: Path) -> None:
+    return None
+
+
+LANGUAGES: dict[str, Prepare] = {"yaml": _no_setup}
+
+
+@pytest.fixture
+def plugin_dir(tmp_path: Path) -> Path:
+    """The plugin folder as a user installs it, its virtualenv the repository's."""
+    target = tmp_path / "pulumi-resource-codestar"
+    shutil.copytree(PLUGIN_SOURCE, target)
+    manifest = target / "PulumiPlugin.yaml"
+    manifest.write_text(
+        manifest.read_text().replace("virtualenv: venv", f"virtualenv: {REPO_VENV}")
+    )
+    return target
+
+
+class Project:
+    """One example program in a scratch folder, run by the CLI against the emulator."""
+
+    def __init__(self, language: str, tmp_path: Path, cli: PulumiCLI, plugin: Path, url: str):
+        self.directory = tmp_path / language
+        shutil.copytree(EXAMPLES / language, self.directory)
+        manifest = self.directory / "Pulumi.yaml"
+        text, count = _PACKAGES_LINE.subn(rf"\g<1>{plugin}", manifest.read_text())
+        assert count == 1, "the example's Pulumi.yaml names the plugin folder under packages:"
+        manifest.write_text(text)
+        LANGUAGES[language](self.directory)
+        self.cli = cli
+        self.env = engine_env(cli, tmp_path / "scratch", url)
+
+    def pulumi(self, *args: str, check: bool = True) -> str:
+        """Stdout and stderr of ``pulumi ARGS``; ``check=False``: it must fail."""
+        completed = run_pulumi(self.cli, self.directory, self.env, args, check=check)
+        output = completed.stdout + completed.stderr
+        if not check:
+            assert completed.returncode != 0, output
+        return output
+
+    def outputs(self) -> dict[str, Any]:
+        completed = run_pulumi(self.cli, self.directory, self.env, ("stack", "output", "--json"))
+        outputs: dict[str, Any] = json.loads(completed.stdout)
+        return outputs
+
+    def config(self, **values: str) -> None:
+        for key, value in values.items():
+            self.pulumi("config", "set", key, value)
+
+    def require_status(self, *statuses: str) -> None:
+        for index, status in enumerate(statuses):
+            self.pulumi("config", "set", "--path", f"requireStatus[{index}]", status)
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_the_plugin_from_each_language_looks_up_gates_and_shows_drift(
+    language: str,
+    tmp_path: Path,
+    langhost_cli: PulumiCLI,
+    plugin_dir: Path,
+    emulator: EmulatorClient,
+) -> None:
+    arn = emulator.create_connection("github-main", tags={"team": "platform"})
+    emulator.create_connection("gitlab-main", provider_type="GitLab", status="PENDING")
+    project = Project(language, tmp_path, langhost_cli, plugin_dir, emulator.url)
+    project.pulumi("stack", "init", "dev")
+    project.config(connectionArn=arn, connectionName="github-main")
+    project.require_status("AVAILABLE", "ERROR")
+
+    project.pulumi("up", "--yes")
+    outputs = project.outputs()
+    assert outputs["connectionArn"] == outputs["byNameArn"] == arn
+    assert outputs["connectionStatus"] == outputs["byNameStatus"] == "AVAILABLE"
+    assert outputs["tags"] == {"team": "platform"}
+    assert sorted(outputs["names"]) == ["github-main", "gitlab-main"]
+    assert project.pulumi("preview", "--expect-no-changes")
+
+    # Drift: named in a plain preview, with one GetConnection for the one resource.
+    emulator.set_status(arn, "ERROR")
+    emulator.clear_calls()
+    drift = project.pulumi("preview", "--expect-no-changes", "--diff", check=False)
+    assert re.search(r"connectionStatus\s*:\s*\"AVAILABLE\"\s*=>\s*\"ERROR\"", drift), drift
+    assert len(provider_calls(emulator, "GetConnection")) == 1
+
+    # The gate: a status the program does not accept fails the preview, saying what to do.
+    emulator.set_status(arn, "PENDING")
+    gated = project.pulumi("preview", check=False)
+    assert "is PENDING, not AVAILABLE or ERROR as required" in gated, gated
+    assert "Update pending connection" in gated
+    assert "Traceback" not in gated
+
+    # Bad input: refused on its property, before any AWS call.
+    emulator.clear_calls()
+    project.config(connectionArn="arn:aws:s3:::not-a-connection")
+    refused = project.pulumi("preview", check=False)
+    assert "connectionArn" in refused and "Traceback" not in refused, refused
+    assert provider_calls(emulator, "GetConnection") == []
+
+    # Destroy forgets the connection without a call.
+    emulator.set_status(arn, "AVAILABLE")
+    project.config(connectionArn=arn)
+    emulator.clear_calls()
+    project.pulumi("destroy", "--yes")
+    assert emulator.calls() == []
+    assert emulator.boto3_client().get_connection(ConnectionArn=arn)["Connection"]
