@@ -30,6 +30,7 @@ __all__ = [
     "ACTIONLINT",
     "AWS_CLI",
     "EXAMPLES",
+    "PLUGIN_PYTHON",
     "POLICY",
     "GoTool",
     "Tool",
@@ -188,6 +189,19 @@ EXAMPLES = Tool(
     ),
     "python",
     "the pulumi-aws examples' tests under mocks; pulumi-aws's import time",
+)
+
+
+# A program on the provider plugin's generated Python SDK (examples/plugin/python): Pulumi as
+# the project pins it, and sdk/python editable, so the venv follows a regeneration.
+PLUGIN_PYTHON = Tool(
+    "plugin-python",
+    (
+        *_pins(REPO_ROOT / "requirements.txt", ("pulumi",)),
+        *("--editable", str(REPO_ROOT / "sdk" / "python")),
+    ),
+    "python",
+    "examples/plugin/python on the plugin's generated Python SDK",
 )
 
 

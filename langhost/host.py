@@ -189,6 +189,28 @@ def _struct_to_dict(struct: object) -> dict[str, object]:
     return {str(key): value for key, value in items()}
 
 
+_PACKAGE_ENTRY = re.compile(r"^[ \t]+([A-Za-z0-9_.-]+)[ \t]*:")
+
+
+def project_packages(root: Path) -> set[str]:
+    """The names under Pulumi.yaml's top-level ``packages:`` (local plugins the engine runs)."""
+    try:
+        lines = (root / "Pulumi.yaml").read_text().splitlines()
+    except OSError:
+        return set()
+    names: set[str] = set()
+    inside, indent = False, ""
+    for line in lines:
+        if line.strip() and not line[0].isspace():
+            inside, indent = line.rstrip() == "packages:", ""
+        elif inside and (match := _PACKAGE_ENTRY.match(line)):
+            here = line[: len(line) - len(line.lstrip())]
+            indent = indent or here
+            if here == indent:  # an entry, not a key inside one (`source:`, `version:`)
+                names.add(match.group(1))
+    return names
+
+
 class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
     """Runs Pulumi Python programs for the engine."""
 
@@ -359,11 +381,15 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         except ProbeError as exc:
             _LOG.debug("listing Pulumi packages failed: %s", exc)
             found = []
+        # A plugin the project's Pulumi.yaml names under `packages:` is the engine's to start.
+        declared = project_packages(Path(request.info.root_directory or "."))
+        if isinstance(found, list):
+            found = [
+                item for item in found if isinstance(item, dict) and item["plugin"] not in declared
+            ]
         if isinstance(found, list) and found:
             names = ", ".join(
-                f"{item['package']} {item['version']} (plugin '{item['plugin']}')"
-                for item in found
-                if isinstance(item, dict)
+                f"{item['package']} {item['version']} (plugin '{item['plugin']}')" for item in found
             )
             self._engine_log(
                 engine_pb2.WARNING,

@@ -264,3 +264,17 @@ def test_about_and_install_use_the_language_host(
     assert Path(language["executable"]).parent == VENV / "bin"
     installed = pulumi(langhost_cli, ["install"], project, pulumi_env)
     assert "does not create virtual environments or run pip" in installed.stdout
+
+
+def test_the_plugins_a_project_names_under_packages_are_read_from_its_pulumi_yaml(
+    tmp_path: Path,
+) -> None:
+    from langhost.host import project_packages
+
+    (tmp_path / "Pulumi.yaml").write_text(
+        "name: x\npackages:\n  codestar:\n    source: ./p\n    version: 1.0.0\n"
+        "  other: ../q\nruntime: python\nconfig:\n  name: y\n"
+    )
+
+    assert project_packages(tmp_path) == {"codestar", "other"}
+    assert project_packages(tmp_path / "missing") == set()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ import pytest
 from devkit.pulumi_cli import REPO_VENV, PulumiCLI
 from devkit.sandbox import run_pulumi
 from emulator.client import EmulatorClient
+from pulumi_codestar_connections import __version__
 from tests.support.call_log import provider_calls
 from tests.support.engine import engine_env
 
@@ -32,15 +34,47 @@ PLUGIN_SOURCE = REPO_ROOT / "provider" / "cmd" / "pulumi-resource-codestar"
 EXAMPLES = REPO_ROOT / "examples" / "plugin"
 _PACKAGES_LINE = re.compile(r"^(  codestar: ).*$", re.MULTILINE)
 
-# A program's set-up beyond copying its folder (install its SDK, compile): (project dir) -> None.
-Prepare = Callable[[Path], None]
+SDK = REPO_ROOT / "sdk"
 
 
-def _no_setup(_project: Path) -> None:
-    return None
+def _run(argv: list[str], cwd: Path, timeout: float = 600) -> None:
+    completed = subprocess.run(
+        argv, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    assert completed.returncode == 0, f"{argv} failed:\n{completed.stdout}\n{completed.stderr}"
 
 
-LANGUAGES: dict[str, Prepare] = {"yaml": _no_setup}
+@pytest.fixture(scope="session")
+def typescript_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """sdk/nodejs built as Pulumi's providers publish it: `tsc`, then bin/ with package.json."""
+    build = tmp_path_factory.mktemp("sdk") / "nodejs"
+    shutil.copytree(SDK / "nodejs", build, ignore=shutil.ignore_patterns("node_modules", "bin"))
+    _run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], build)
+    _run(["npm", "run", "build"], build)
+    shutil.copy2(build / "package.json", build / "bin" / "package.json")
+    return build / "bin"
+
+
+def _prepare(language: str, project: Path, request: pytest.FixtureRequest) -> None:
+    """What a user does after copying the example: install its SDK (from this checkout)."""
+    if language == "python":
+        venv = request.getfixturevalue("plugin_python").parent.parent
+        (project / "venv").symlink_to(venv)
+    elif language == "typescript":
+        package = project / "package.json"
+        manifest = json.loads(package.read_text())
+        sdk = request.getfixturevalue("typescript_sdk")
+        manifest["dependencies"]["@pulumi-codestar-connections/codestar"] = f"file:{sdk}"
+        package.write_text(json.dumps(manifest, indent=4))
+        _run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], project)
+        _run(["npx", "tsc", "--noEmit"], project)  # the program type-checks, strict
+    elif language == "go":
+        module = project / "go.mod"
+        module.write_text(module.read_text().replace("=> ../../../sdk", f"=> {SDK}"))
+        _run(["go", "mod", "tidy"], project)
+
+
+LANGUAGES = ("go", "python", "typescript", "yaml")
 
 
 @pytest.fixture
@@ -58,14 +92,23 @@ def plugin_dir(tmp_path: Path) -> Path:
 class Project:
     """One example program in a scratch folder, run by the CLI against the emulator."""
 
-    def __init__(self, language: str, tmp_path: Path, cli: PulumiCLI, plugin: Path, url: str):
+    def __init__(
+        self,
+        language: str,
+        *,
+        tmp_path: Path,
+        cli: PulumiCLI,
+        plugin: Path,
+        url: str,
+        request: pytest.FixtureRequest,
+    ):
         self.directory = tmp_path / language
         shutil.copytree(EXAMPLES / language, self.directory)
         manifest = self.directory / "Pulumi.yaml"
         text, count = _PACKAGES_LINE.subn(rf"\g<1>{plugin}", manifest.read_text())
         assert count == 1, "the example's Pulumi.yaml names the plugin folder under packages:"
         manifest.write_text(text)
-        LANGUAGES[language](self.directory)
+        _prepare(language, self.directory, request)
         self.cli = cli
         self.env = engine_env(cli, tmp_path / "scratch", url)
 
@@ -91,17 +134,38 @@ class Project:
             self.pulumi("config", "set", "--path", f"requireStatus[{index}]", status)
 
 
-@pytest.mark.parametrize("language", sorted(LANGUAGES))
-def test_the_plugin_from_each_language_looks_up_gates_and_shows_drift(
-    language: str,
+@pytest.fixture
+def projects(
     tmp_path: Path,
     langhost_cli: PulumiCLI,
     plugin_dir: Path,
     emulator: EmulatorClient,
+    request: pytest.FixtureRequest,
+) -> Callable[[str], Project]:
+    """Make the example of a language ready to run (installed, type-checked)."""
+
+    def make(language: str) -> Project:
+        return Project(
+            language,
+            tmp_path=tmp_path,
+            cli=langhost_cli,
+            plugin=plugin_dir,
+            url=emulator.url,
+            request=request,
+        )
+
+    return make
+
+
+# A Go program compiles on its first run: minutes with an empty Go build cache.
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_plugin_from_each_language_looks_up_gates_and_shows_drift(
+    language: str, emulator: EmulatorClient, projects: Callable[[str], Project]
 ) -> None:
     arn = emulator.create_connection("github-main", tags={"team": "platform"})
     emulator.create_connection("gitlab-main", provider_type="GitLab", status="PENDING")
-    project = Project(language, tmp_path, langhost_cli, plugin_dir, emulator.url)
+    project = projects(language)
     project.pulumi("stack", "init", "dev")
     project.config(connectionArn=arn, connectionName="github-main")
     project.require_status("AVAILABLE", "ERROR")
@@ -126,13 +190,14 @@ def test_the_plugin_from_each_language_looks_up_gates_and_shows_drift(
     gated = project.pulumi("preview", check=False)
     assert "is PENDING, not AVAILABLE or ERROR as required" in gated, gated
     assert "Update pending connection" in gated
-    assert "Traceback" not in gated
+    assert "Traceback" not in _diagnostic(gated)
 
     # Bad input: refused on its property, before any AWS call.
     emulator.clear_calls()
     project.config(connectionArn="arn:aws:s3:::not-a-connection")
     refused = project.pulumi("preview", check=False)
-    assert "connectionArn" in refused and "Traceback" not in refused, refused
+    assert "connectionArn" in _diagnostic(refused), refused
+    assert "Traceback" not in _diagnostic(refused)
     assert provider_calls(emulator, "GetConnection") == []
 
     # Destroy forgets the connection without a call.
@@ -142,3 +207,24 @@ def test_the_plugin_from_each_language_looks_up_gates_and_shows_drift(
     project.pulumi("destroy", "--yes")
     assert emulator.calls() == []
     assert emulator.boto3_client().get_connection(ConnectionArn=arn)["Connection"]
+
+
+@pytest.mark.cold_cache
+def test_the_python_sdk_venv_holds_the_generated_sdk_at_this_version(plugin_python: Path) -> None:
+    script = "from pulumi_codestar import _utilities as u; print(u.get_version())"
+    completed = subprocess.run(
+        [str(plugin_python), "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert completed.stdout.strip() == __version__
+
+
+def _diagnostic(output: str) -> str:
+    """What the engine printed under the Connection in Diagnostics (the program's own lines,
+    a Python traceback when the engine stops it after the resource failed, are not ours)."""
+    section = output.split("  codestar:index:Connection (connection):", 1)
+    assert len(section) == 2, output
+    return section[1].split("\n\n", 1)[0]

@@ -6,6 +6,7 @@
     aws_cli            the AWS CLI, in its own cached venv (devkit/tools.py)
     policy_python      the policy pack's venv (pulumi + pulumi-policy)
     examples_python    the examples' venv (pulumi-aws, pulumi-policy, the test runner)
+    plugin_python      the venv of a program on the plugin's generated Python SDK
     actionlint         actionlint, built from its Go module (the workflows cannot run here)
 
 No test may count on another having run first or on what an earlier run left in a cache: a
@@ -27,7 +28,16 @@ from pathlib import Path
 import pytest
 
 from devkit.pulumi_cli import HOSTS, REPO_VENV, Host, PulumiCLI, PulumiUnavailable, install
-from devkit.tools import ACTIONLINT, AWS_CLI, EXAMPLES, POLICY, GoTool, Tool, ToolUnavailable
+from devkit.tools import (
+    ACTIONLINT,
+    AWS_CLI,
+    EXAMPLES,
+    PLUGIN_PYTHON,
+    POLICY,
+    GoTool,
+    Tool,
+    ToolUnavailable,
+)
 from tests.support.required import unavailable
 
 __all__ = [
@@ -36,6 +46,7 @@ __all__ = [
     "aws_cli",
     "examples_python",
     "langhost_cli",
+    "plugin_python",
     "policy_python",
     "pulumi_cli",
     "pytest_addoption",
@@ -50,6 +61,7 @@ TOOL_FIXTURES: dict[str, tuple[str, ...] | None] = {
     "aws_cli": None,
     "policy_python": None,
     "examples_python": None,
+    "plugin_python": None,
     "actionlint": None,
 }
 
@@ -129,6 +141,12 @@ def policy_python() -> Path:
 def examples_python() -> Path:
     """The interpreter of the examples' venv (pulumi-aws, pulumi-policy, pytest)."""
     return _cached_tool(EXAMPLES)
+
+
+@pytest.fixture(scope="session")
+def plugin_python() -> Path:
+    """The interpreter of a venv with Pulumi and the plugin's Python SDK (sdk/python)."""
+    return _cached_tool(PLUGIN_PYTHON)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

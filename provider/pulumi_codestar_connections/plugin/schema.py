@@ -333,13 +333,13 @@ def schema() -> dict[str, Any]:
         "language": {
             "python": {
                 "packageName": "pulumi_codestar",
-                "requires": {"pulumi": ">=3.0.0,<4.0.0"},
+                "requires": {"pulumi": ">=3.231.0,<4.0.0"},
                 "pyproject": {"enabled": True},
                 "respectSchemaVersion": True,
             },
             "nodejs": {
                 "packageName": "@pulumi-codestar-connections/codestar",
-                "dependencies": {"@pulumi/pulumi": "^3.0.0"},
+                "dependencies": {"@pulumi/pulumi": "^3.142.0"},
                 "respectSchemaVersion": True,
             },
             "go": {
