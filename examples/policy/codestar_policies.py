@@ -7,9 +7,11 @@
   that a ``Connection`` in the same stack looked up: no hard-coded or stale ARN slips past
   the lookup, its status gate and the drift check.
 
-A ``Connection``'s properties are its inputs in a resource policy — where the provider's
-Check recorded what AWS said under ``observed`` — and its outputs in a stack policy; both
-are read here.
+Both kinds of ``Connection`` are judged: the Python dynamic resource (every dynamic resource
+shares one type, so it is matched with its module and name) and the ``codestar`` provider
+plugin's, which has a type token of its own. A ``Connection``'s properties are its inputs in
+a resource policy — where the provider's Check recorded what AWS said under ``observed`` — and
+its outputs in a stack policy; both are read here.
 """
 
 from __future__ import annotations
@@ -29,7 +31,9 @@ from pulumi_policy import (
 __all__ = [
     "CODEBUILD_PROJECT_TYPE",
     "CONNECTION_TYPE",
+    "CONNECTION_TYPES",
     "PIPELINE_TYPE",
+    "PLUGIN_CONNECTION_TYPE",
     "POLICIES",
     "connection_available",
     "connection_facts",
@@ -38,6 +42,8 @@ __all__ = [
 ]
 
 CONNECTION_TYPE = "pulumi-python:dynamic/codestar:Connection"
+PLUGIN_CONNECTION_TYPE = "codestar:index:Connection"
+CONNECTION_TYPES = (CONNECTION_TYPE, PLUGIN_CONNECTION_TYPE)
 PIPELINE_TYPE = "aws:codepipeline/pipeline:Pipeline"
 CODEBUILD_PROJECT_TYPE = "aws:codebuild/project:Project"
 
@@ -58,7 +64,7 @@ def connection_facts(props: Mapping[str, Any]) -> tuple[str | None, str | None]:
 
 
 def connection_available(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type != CONNECTION_TYPE:
+    if args.resource_type not in CONNECTION_TYPES:
         return
     arn, status = connection_facts(args.props)
     if status is None:
@@ -89,7 +95,7 @@ def sources_vouched(args: StackValidationArgs, report_violation: ReportViolation
     vouched = {
         arn
         for resource in args.resources
-        if resource.resource_type == CONNECTION_TYPE
+        if resource.resource_type in CONNECTION_TYPES
         and (arn := connection_facts(resource.props)[0])
     }
     for resource in args.resources:

@@ -8,30 +8,20 @@ to a `venv` link to a cached venv with just pulumi + pulumi-policy (devkit/tools
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from devkit.pulumi_cli import PULUMI_HOST_RUNS_NO_PLUGINS, PulumiCLI
-from devkit.sandbox import REPO_ROOT
 from emulator.client import EmulatorClient
-from tests.support.engine import program_sandbox
+from tests.support.engine import copy_policy_pack, program_sandbox
 
 pytestmark = pytest.mark.engine
-
-POLICY_DIR = REPO_ROOT / "examples" / "policy"
 
 
 @pytest.fixture
 def policy_pack(tmp_path: Path, policy_python: Path) -> Path:
-    """examples/policy as it would be used: its files plus the `venv` PulumiPolicy.yaml names."""
-    pack = tmp_path / "policy"
-    shutil.copytree(
-        POLICY_DIR, pack, ignore=shutil.ignore_patterns("__pycache__", "venv", "README.md")
-    )
-    (pack / "venv").symlink_to(policy_python.parents[1])
-    return pack
+    return copy_policy_pack(tmp_path, policy_python)
 
 
 @pytest.mark.cold_cache

@@ -16,6 +16,7 @@ import json
 import re
 import shutil
 import subprocess
+import tarfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ from devkit.sandbox import run_pulumi
 from emulator.client import EmulatorClient
 from pulumi_codestar_connections import __version__
 from tests.support.call_log import provider_calls
-from tests.support.engine import engine_env
+from tests.support.engine import copy_policy_pack, engine_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PLUGIN_SOURCE = REPO_ROOT / "provider" / "cmd" / "pulumi-resource-codestar"
@@ -45,14 +46,18 @@ def _run(argv: list[str], cwd: Path, timeout: float = 600) -> None:
 
 
 @pytest.fixture(scope="session")
-def typescript_sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """sdk/nodejs built as Pulumi's providers publish it: `tsc`, then bin/ with package.json."""
-    build = tmp_path_factory.mktemp("sdk") / "nodejs"
-    shutil.copytree(SDK / "nodejs", build, ignore=shutil.ignore_patterns("node_modules", "bin"))
-    _run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], build)
-    _run(["npm", "run", "build"], build)
-    shutil.copy2(build / "package.json", build / "bin" / "package.json")
-    return build / "bin"
+def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What a release publishes (scripts/package-plugin): plugin archive, Python SDK, npm."""
+    out = tmp_path_factory.mktemp("release")
+    _run([str(REPO_ROOT / "scripts" / "package-plugin"), "--out", str(out)], REPO_ROOT)
+    return out
+
+
+@pytest.fixture(scope="session")
+def typescript_sdk(release: Path) -> Path:
+    """The npm package a release publishes (sdk/nodejs compiled, packed)."""
+    [package] = (release / "nodejs").glob("*.tgz")
+    return package
 
 
 def _prepare(language: str, project: Path, request: pytest.FixtureRequest) -> None:
@@ -77,15 +82,20 @@ def _prepare(language: str, project: Path, request: pytest.FixtureRequest) -> No
 LANGUAGES = ("go", "python", "typescript", "yaml")
 
 
+def _use_repository_venv(plugin: Path) -> None:
+    """Point a plugin folder's virtualenv at the repository's, which holds the package."""
+    manifest = plugin / "PulumiPlugin.yaml"
+    text = manifest.read_text()
+    assert "virtualenv: venv" in text
+    manifest.write_text(text.replace("virtualenv: venv", f"virtualenv: {REPO_VENV}"))
+
+
 @pytest.fixture
 def plugin_dir(tmp_path: Path) -> Path:
     """The plugin folder as a user installs it, its virtualenv the repository's."""
     target = tmp_path / "pulumi-resource-codestar"
     shutil.copytree(PLUGIN_SOURCE, target)
-    manifest = target / "PulumiPlugin.yaml"
-    manifest.write_text(
-        manifest.read_text().replace("virtualenv: venv", f"virtualenv: {REPO_VENV}")
-    )
+    _use_repository_venv(target)
     return target
 
 
@@ -185,6 +195,15 @@ def test_the_plugin_from_each_language_looks_up_gates_and_shows_drift(
     assert re.search(r"connectionStatus\s*:\s*\"AVAILABLE\"\s*=>\s*\"ERROR\"", drift), drift
     assert len(provider_calls(emulator, "GetConnection")) == 1
 
+    # A refresh brings the outputs up to date; the drift stays visible until `up` accepts it.
+    project.pulumi("refresh", "--yes")
+    assert "connectionStatus" in project.pulumi("preview", "--expect-no-changes", check=False)
+    emulator.clear_calls()
+    project.pulumi("up", "--yes", "--skip-preview")  # one engine phase
+    assert len(provider_calls(emulator, "GetConnection")) == 1  # Check's; Update reuses it
+    assert project.outputs()["connectionStatus"] == "ERROR"
+    project.pulumi("preview", "--expect-no-changes")
+
     # The gate: a status the program does not accept fails the preview, saying what to do.
     emulator.set_status(arn, "PENDING")
     gated = project.pulumi("preview", check=False)
@@ -228,3 +247,65 @@ def _diagnostic(output: str) -> str:
     section = output.split("  codestar:index:Connection (connection):", 1)
     assert len(section) == 2, output
     return section[1].split("\n\n", 1)[0]
+
+
+def test_the_policy_pack_judges_the_plugins_connection_by_its_type_token(
+    emulator: EmulatorClient,
+    projects: Callable[[str], Project],
+    policy_python: Path,
+    tmp_path: Path,
+) -> None:
+    arn = emulator.create_connection("handshake-pending", status="PENDING")
+    project = projects("yaml")
+    project.pulumi("stack", "init", "dev")
+    project.config(connectionArn=arn, connectionName="handshake-pending")
+    project.require_status("PENDING", "AVAILABLE")  # the program accepts it; the policy does not
+    pack = copy_policy_pack(tmp_path, policy_python)
+
+    failed = project.pulumi("preview", "--policy-pack", str(pack), check=False)
+
+    assert "[mandatory]  codestar-connection-available" in failed, failed
+    assert f"connection {arn} is PENDING, not AVAILABLE" in failed
+    emulator.set_status(arn, "AVAILABLE")
+    passed = project.pulumi("preview", "--policy-pack", str(pack))
+    assert "is PENDING" not in passed
+
+
+def test_the_released_plugin_installs_and_serves_a_program_that_does_not_name_it(
+    release: Path,
+    emulator: EmulatorClient,
+    langhost_cli: PulumiCLI,
+    tmp_path: Path,
+) -> None:
+    [archive] = release.glob(f"pulumi-resource-codestar-v{__version__}.tar.gz")
+    unpacked = tmp_path / "unpacked"
+    unpacked.mkdir()
+    with tarfile.open(archive) as tar:
+        tar.extractall(unpacked, filter="data")
+    assert sorted(p.name for p in unpacked.iterdir()) == [
+        "PulumiPlugin.yaml",
+        "__main__.py",
+        "requirements.txt",
+    ]
+    _use_repository_venv(unpacked)
+    arn = emulator.create_connection("github-main")
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "Pulumi.yaml").write_text(
+        "name: installed-plugin\nruntime: yaml\nresources:\n  connection:\n"
+        f"    type: codestar:Connection\n    properties:\n      connectionArn: {arn}\n"
+        "outputs:\n  status: ${connection.connectionStatus}\n"
+    )
+    env = engine_env(langhost_cli, tmp_path / "scratch", emulator.url)
+
+    run_pulumi(
+        langhost_cli,
+        program,
+        env,
+        ("plugin", "install", "resource", "codestar", __version__, "--file", str(unpacked)),
+    )
+    run_pulumi(langhost_cli, program, env, ("stack", "init", "dev"))
+    run_pulumi(langhost_cli, program, env, ("up", "--yes"))
+    outputs = run_pulumi(langhost_cli, program, env, ("stack", "output", "--json")).stdout
+
+    assert json.loads(outputs) == {"status": "AVAILABLE"}

@@ -7,14 +7,17 @@ differ).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
 from devkit.awsenv import emulator_env
 from devkit.pulumi_cli import REPO_VENV, PulumiCLI
-from devkit.sandbox import ProgramSandbox
+from devkit.sandbox import REPO_ROOT, ProgramSandbox
 
-__all__ = ["engine_env", "program_sandbox"]
+__all__ = ["POLICY_DIR", "copy_policy_pack", "engine_env", "program_sandbox"]
+
+POLICY_DIR = REPO_ROOT / "examples" / "policy"
 
 
 def engine_env(
@@ -45,3 +48,13 @@ def program_sandbox(
     """The project's program (or ``main_source``) copied to ``directory``/project."""
     env = engine_env(cli, directory / "scratch", endpoint_url, aws=aws)
     return ProgramSandbox(directory / "project", cli=cli, env=env, main_source=main_source)
+
+
+def copy_policy_pack(directory: Path, policy_python: Path) -> Path:
+    """examples/policy as it would be used: its files plus the `venv` PulumiPolicy.yaml names."""
+    pack = directory / "policy"
+    shutil.copytree(
+        POLICY_DIR, pack, ignore=shutil.ignore_patterns("__pycache__", "venv", "README.md")
+    )
+    (pack / "venv").symlink_to(policy_python.parents[1])
+    return pack

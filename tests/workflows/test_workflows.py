@@ -85,6 +85,25 @@ def test_release_publishes_with_trusted_publishing_and_no_stored_secret() -> Non
     assert workflow["permissions"] == {"contents": "read"}
     assert workflow["jobs"]["publish"]["permissions"] == {"id-token": "write"}
     assert workflow["jobs"]["publish"]["environment"]["name"] == "pypi"
-    others = [job for name, job in workflow["jobs"].items() if name != "publish"]
+    assert workflow["jobs"]["publish-plugin"]["permissions"] == {
+        "id-token": "write",
+        "contents": "write",
+    }
+    publishers = {"publish", "publish-plugin"}
+    others = [job for name, job in workflow["jobs"].items() if name not in publishers]
     assert all("permissions" not in job for job in others)
-    assert "secrets." not in text and "password" not in text
+    assert "secrets." not in text and "password" not in text and "NPM_TOKEN" not in text
+
+
+def test_release_publishes_the_plugin_and_its_sdks_from_the_one_build() -> None:
+    jobs = release()["jobs"]
+    build_script = "\n".join(step.get("run", "") for step in jobs["build"]["steps"])
+    publish = jobs["publish-plugin"]
+    publish_script = "\n".join(step.get("run", "") for step in publish["steps"])
+
+    assert "scripts/package-plugin --out dist-plugin" in build_script
+    assert publish["needs"] == "build"
+    assert "checkout" not in " ".join(step.get("uses", "") for step in publish["steps"])
+    assert "npm publish --provenance" in publish_script
+    assert "refs/tags/sdk/v${version}" in publish_script  # the Go module's tag
+    assert "pulumi-resource-codestar-" in publish_script  # the plugin archive

@@ -99,21 +99,20 @@ def test_available_connection_passes(
     assert violations(policies.connection_available, args) == []
 
 
+# The dynamic resource's type and the provider plugin's token (Check records `observed` in both).
+@pytest.mark.parametrize("type_", [CONNECTION_TYPE, "codestar:index:Connection"])
 @pytest.mark.parametrize(
     ("status", "fix"),
     [("PENDING", "choose 'Update pending connection'"), ("ERROR", "reinstall or re-authorise")],
 )
+@pytest.mark.usefixtures("aws_env")
 def test_connection_not_available_is_a_violation(
-    policies: ModuleType,
-    aws_env: dict[str, str],
-    emulator: EmulatorClient,
-    status: str,
-    fix: str,
+    policies: ModuleType, emulator: EmulatorClient, status: str, fix: str, type_: str
 ) -> None:
     arn = emulator.create_connection("github-main", status=status)
 
     [(message, _)] = violations(
-        policies.connection_available, resource_args(CONNECTION_TYPE, checked_inputs(arn))
+        policies.connection_available, resource_args(type_, checked_inputs(arn))
     )
 
     assert message.startswith(f"connection {arn} is {status}, not AVAILABLE: ")
