@@ -28,11 +28,15 @@ from devkit.sandbox import run_pulumi
 from emulator.client import EmulatorClient
 from pulumi_codestar_connections import __version__
 from tests.support.call_log import provider_calls
+from tests.support.credentials import assert_no_secret, assumed_role_secrets
 from tests.support.engine import copy_policy_pack, engine_env
+from tests.support.hosts import PLANTED
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PLUGIN_SOURCE = REPO_ROOT / "provider" / "cmd" / "pulumi-resource-codestar"
 EXAMPLES = REPO_ROOT / "examples" / "plugin"
+ROLE = "arn:aws:iam::210987654321:role/codestar-reader"
+EXTERNAL_ID = "external-id-planted-0001"
 _PACKAGES_LINE = re.compile(r"^(  codestar: ).*$", re.MULTILINE)
 
 SDK = REPO_ROOT / "sdk"
@@ -309,3 +313,47 @@ def test_the_released_plugin_installs_and_serves_a_program_that_does_not_name_it
     outputs = run_pulumi(langhost_cli, program, env, ("stack", "output", "--json")).stdout
 
     assert json.loads(outputs) == {"status": "AVAILABLE"}
+
+
+def test_a_secret_input_stays_secret_and_no_credential_reaches_state_or_logs(
+    emulator: EmulatorClient,
+    langhost_cli: PulumiCLI,
+    plugin_dir: Path,
+    moto_sts: str,
+    tmp_path: Path,
+) -> None:
+    arn = emulator.create_connection("github-main")
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "Pulumi.yaml").write_text(
+        f"name: plugin-secrets\nruntime: yaml\npackages:\n  codestar: {plugin_dir}\n"
+        "resources:\n  connection:\n    type: codestar:Connection\n    properties:\n"
+        f"      connectionArn: {arn}\n      assumeRoleArn: {ROLE}\n"
+        f"      externalId:\n        fn::secret: {EXTERNAL_ID}\n"
+        "outputs:\n  status: ${connection.connectionStatus}\n"
+        "  externalId: ${connection.externalId}\n"
+    )
+    aws = {**PLANTED, "AWS_ENDPOINT_URL_STS": moto_sts}
+    env = engine_env(langhost_cli, tmp_path / "scratch", emulator.url, aws=aws)
+
+    def pulumi(*args: str) -> str:
+        return run_pulumi(langhost_cli, program, env, args).stdout
+
+    pulumi("stack", "init", "dev")
+    up = pulumi("up", "--yes", "--logtostderr", "-v=9")
+    exported = pulumi("stack", "export")
+    outputs = json.loads(pulumi("stack", "output", "--json"))
+
+    # Read through the role (with the external id), and the id is a secret everywhere after.
+    assert outputs == {"status": "AVAILABLE", "externalId": "[secret]"}
+    signed = {call["AccessKeyId"] for call in provider_calls(emulator)}
+    assert signed and signed <= assumed_role_secrets()
+    [resource] = [r for r in json.loads(exported)["deployment"]["resources"] if r.get("id") == arn]
+    for where in ("inputs", "outputs"):
+        assert resource[where]["externalId"]["4dabf18193072939515e22adb298388d"] == (
+            "1b47061264138c4ac30d75fd1eb44270"  # Pulumi's secret signature: ciphertext follows
+        )
+    assert_no_secret(
+        {"`pulumi up -v=9`": up, "`pulumi stack export`": exported},
+        {EXTERNAL_ID, *PLANTED.values(), *assumed_role_secrets()},
+    )

@@ -1,4 +1,4 @@
-"""Hypothesis profiles, a stopwatch and moto's issued credentials, for the reliability suite.
+"""Hypothesis profiles and a stopwatch, for the reliability suite.
 
 Hypothesis profiles (``HYPOTHESIS_PROFILE``, default ``ci``):
 
@@ -17,7 +17,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, settings
 
-__all__ = ["Stopwatch", "assumed_role_secrets"]
+__all__ = ["Stopwatch"]
 
 # Example generation and shrinking share two cores with other work: no deadlines, no
 # too-slow verdicts, only counts.
@@ -29,18 +29,6 @@ _SHARED = {
 settings.register_profile("ci", max_examples=500, **_SHARED)  # type: ignore[arg-type]
 settings.register_profile("deep", max_examples=10_000, **_SHARED)  # type: ignore[arg-type]
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-def assumed_role_secrets() -> set[str]:
-    """Every temporary credential moto's STS has issued in this process (key, secret, token)."""
-    from moto.sts.models import sts_backends
-
-    secrets: set[str] = set()
-    for account in sts_backends:
-        for backend in sts_backends[account].values():
-            for role in backend.assumed_roles:
-                secrets |= {role.access_key_id, role.secret_access_key, role.session_token}
-    return secrets
 
 
 class Stopwatch:

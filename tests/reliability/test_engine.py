@@ -30,10 +30,11 @@ from tests.support.call_log import (
     provider_calls,
     unlisted_provider_actions,
 )
+from tests.support.credentials import assert_no_secret, assumed_role_secrets
 from tests.support.engine import program_sandbox
 from tests.support.hosts import PLANTED
 
-from .conftest import Stopwatch, assumed_role_secrets
+from .conftest import Stopwatch
 
 pytestmark = pytest.mark.engine
 
@@ -204,9 +205,7 @@ def test_credentials_planted_or_assumed_appear_in_no_state_output_or_engine_log(
     role_secrets = assumed_role_secrets()
     assert role_secrets, "the role was never assumed"
     assert sandbox.stack_outputs()["shared"]["connectionArn"] == clean.shared_arn
-    for where, text in texts.items():
-        for secret in {*PLANTED.values(), *role_secrets}:
-            assert secret not in text, f"a credential ({secret[:6]}…) leaked into {where}"
+    assert_no_secret(texts, {*PLANTED.values(), *role_secrets})
 
 
 def test_transient_faults_during_up_are_retried_with_no_error_shown(

@@ -28,18 +28,11 @@ from emulator.client import EmulatorClient
 from pulumi_codestar_connections import aws
 from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
 from tests.support.call_log import mutating_provider_calls, provider_calls
+from tests.support.credentials import assert_no_secret, assumed_role_secrets
 from tests.support.hosts import PLANTED, HostFactory
-
-from .conftest import assumed_role_secrets
 
 ROOT = Path(__file__).resolve().parents[2]
 ROLE = "arn:aws:iam::210987654321:role/codestar-reader"
-
-
-def assert_no_secret(texts: dict[str, str], secrets: set[str]) -> None:
-    for where, text in texts.items():
-        for secret in secrets:
-            assert secret not in text, f"a credential ({secret[:6]}…) leaked into {where}"
 
 
 def unpickled_text(serialized: str) -> str:
