@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -44,3 +45,19 @@ def test_the_plugin_folder_and_every_sdk_carry_the_package_version() -> None:
     assert json.loads((SDK / "nodejs" / "package.json").read_text())["version"] == __version__
     assert f'version = "{__version__}"' in (SDK / "python" / "pyproject.toml").read_text()
     assert schema()["version"] == __version__
+
+
+# Compiles the Go SDK and github.com/pulumi/pulumi/sdk/v3 (minutes with a cold build cache).
+@pytest.mark.timeout(900)
+def test_the_go_sdk_passes_go_vet() -> None:
+    completed = subprocess.run(
+        ["go", "vet", "./..."],
+        cwd=SDK,
+        env={**os.environ, "GOFLAGS": "-mod=mod", "GOTOOLCHAIN": "auto"},
+        capture_output=True,
+        text=True,
+        timeout=840,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
