@@ -47,6 +47,17 @@ def test_the_plugin_folder_and_every_sdk_carry_the_package_version() -> None:
     assert schema()["version"] == __version__
 
 
+def test_the_plugin_examples_name_this_version_of_each_sdk() -> None:
+    examples = REPO_ROOT / "examples" / "plugin"
+    package = json.loads((examples / "typescript" / "package.json").read_text())
+
+    assert f"pulumi-codestar=={__version__}" in requirement_lines(
+        examples / "python" / "requirements.txt"
+    )
+    assert package["dependencies"]["@pulumi-codestar-connections/codestar"] == __version__
+    assert f"/sdk v{__version__}\n" in (examples / "go" / "go.mod").read_text()
+
+
 # Compiles the Go SDK and github.com/pulumi/pulumi/sdk/v3 (minutes with a cold build cache).
 @pytest.mark.timeout(900)
 def test_the_go_sdk_passes_go_vet() -> None:
