@@ -40,6 +40,7 @@ def _figures() -> dict[int, tuple[str, Runner]]:
         fig5_names,
         fig6_footprint,
         fig7_emulator,
+        fig8_plugin,
     )
 
     return {
@@ -50,10 +51,13 @@ def _figures() -> dict[int, tuple[str, Runner]]:
         5: ("name lookups over many connections", fig5_names.run),
         6: ("pickled provider size; import time", fig6_footprint.run),
         7: ("emulator throughput and p99 under concurrency", fig7_emulator.run),
+        8: ("the provider plugin against the dynamic provider", fig8_plugin.run),
     }
 
 
-FIGURES = (1, 2, 3, 4, 5, 6, 7)
+# In the order they run: 8 right after 3, so that it previews figure 3's stacks (figure 2's in
+# quick mode) before figures 5 and 7 reset the emulator (they would be made again).
+FIGURES = (1, 2, 3, 8, 4, 5, 6, 7)
 DEFAULT_OUTPUT = REPO_ROOT / "bench" / "results.json"
 
 
@@ -72,7 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--sizes",
         type=lambda text: tuple(int(size) for size in text.split(",")),
-        help="figure 3's connection counts, comma-separated (default 10,50,200)",
+        help="figures 3 and 8's connection counts, comma-separated (default 10,50,200)",
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     parser.add_argument(

@@ -41,7 +41,7 @@ class BenchContext:
     pulumi: PulumiCLI | None
     """The CLI and language host of the engine figures (None: those are skipped)."""
     engine_sizes: tuple[int, ...] | None = None
-    """Connection counts for figure 3 (default: 10, 50, 200; quick: figure 2's stack)."""
+    """Connection counts for figures 3 and 8 (default: 10, 50, 200; quick: figure 2's stack)."""
     stacks: dict[int, Any] = field(default_factory=dict)
     """Deployed engine stacks by connection count, shared by figures 2 and 3."""
 

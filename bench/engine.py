@@ -7,6 +7,7 @@ straight into the stack file: N ``pulumi config set`` runs would cost more than 
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -38,6 +39,8 @@ class EngineStack:
         if ctx.pulumi is None:
             raise RuntimeError(NO_PULUMI)
         root = ctx.scratch / f"engine-{name}"
+        # A stack of this name from before ctx.fresh() describes connections that are gone.
+        shutil.rmtree(root, ignore_errors=True)
         env = ctx.pulumi.environment(root / "pulumi", base=ctx.env)
         self.arns = arns
         self.sandbox = ProgramSandbox(root / "project", cli=ctx.pulumi, env=env)
