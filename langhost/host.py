@@ -30,6 +30,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import grpc
 
@@ -189,26 +190,19 @@ def _struct_to_dict(struct: object) -> dict[str, object]:
     return {str(key): value for key, value in items()}
 
 
-_PACKAGE_ENTRY = re.compile(r"^[ \t]+([A-Za-z0-9_.-]+)[ \t]*:")
-
-
 def project_packages(root: Path) -> set[str]:
     """The names under Pulumi.yaml's top-level ``packages:`` (local plugins the engine runs)."""
-    try:
-        lines = (root / "Pulumi.yaml").read_text().splitlines()
-    except OSError:
-        return set()
-    names: set[str] = set()
-    inside, indent = False, ""
-    for line in lines:
-        if line.strip() and not line[0].isspace():
-            inside, indent = line.rstrip() == "packages:", ""
-        elif inside and (match := _PACKAGE_ENTRY.match(line)):
-            here = line[: len(line) - len(line.lstrip())]
-            indent = indent or here
-            if here == indent:  # an entry, not a key inside one (`source:`, `version:`)
-                names.add(match.group(1))
-    return names
+    # PyYAML (in the repository's virtualenv, which runs this host) ships no type information.
+    yaml: Any = importlib.import_module("yaml")
+
+    for name in ("Pulumi.yaml", "Pulumi.yml"):
+        try:
+            project = yaml.safe_load((root / name).read_text())
+        except (OSError, yaml.YAMLError):
+            continue
+        packages = project.get("packages") if isinstance(project, dict) else None
+        return {str(key) for key in packages} if isinstance(packages, dict) else set()
+    return set()
 
 
 class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
@@ -385,7 +379,9 @@ class LanguageHost(language_pb2_grpc.LanguageRuntimeServicer):
         declared = project_packages(Path(request.info.root_directory or "."))
         if isinstance(found, list):
             found = [
-                item for item in found if isinstance(item, dict) and item["plugin"] not in declared
+                item
+                for item in found
+                if isinstance(item, dict) and item.get("plugin") not in declared
             ]
         if isinstance(found, list) and found:
             names = ", ".join(

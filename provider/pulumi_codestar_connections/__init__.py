@@ -3,11 +3,14 @@
     from pulumi_codestar_connections import Connection
 
 The public surface is this module: :class:`Connection` (the resource) and the errors. The
-package's parts, each with one job (imports point one way, core <- aws <- dynamic, cli):
+package's parts, each with one job (imports point one way: core <- aws <- engine <- dynamic
+and plugin; aws <- cli):
 
     core/      the rules: ARNs, vocabulary, validation, records, errors (no I/O, no Pulumi)
     aws/       the only code that talks to AWS: clients, lookups, botocore errors -> ours
-    dynamic/   the Python dynamic provider: Connection, its lifecycle, stack config, prefetch
+    engine/    what each engine step does, for both hosts: inputs, stack config, reader, steps
+    dynamic/   the Python dynamic provider: Connection and its ResourceProvider
+    plugin/    the codestar provider plugin (every language): schema, provider, server
     cli/       codestar-connection, the pipeline CLI (no Pulumi)
 
 ``Connection`` is imported lazily so that the CLI, which shares this package, starts without

@@ -191,6 +191,9 @@ def test_the_plugin_from_each_language_looks_up_gates_and_shows_drift(
     assert outputs["tags"] == {"team": "platform"}
     assert sorted(outputs["names"]) == ["github-main", "gitlab-main"]
     assert project.pulumi("preview", "--expect-no-changes")
+    # A refresh with nothing changed keeps the inputs the up recorded: still no changes.
+    project.pulumi("refresh", "--yes")
+    project.pulumi("preview", "--expect-no-changes")
 
     # Drift: named in a plain preview, with one GetConnection for the one resource.
     emulator.set_status(arn, "ERROR")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from devkit.tools import requirement_lines
+from devkit.tools import requirement_lines, requirements_by_name
 from pulumi_codestar_connections import __version__
 from pulumi_codestar_connections.plugin.schema import schema
 
@@ -41,6 +41,7 @@ def test_the_plugin_folder_and_every_sdk_carry_the_package_version() -> None:
 
     assert requirement_lines(plugin / "requirements.txt") == (
         f"pulumi-codestar-connections=={__version__}",
+        requirements_by_name(REPO_ROOT / "requirements.txt")["pulumi"],  # the tested SDK
     )
     assert json.loads((SDK / "nodejs" / "package.json").read_text())["version"] == __version__
     assert f'version = "{__version__}"' in (SDK / "python" / "pyproject.toml").read_text()

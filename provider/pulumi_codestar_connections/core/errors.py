@@ -56,8 +56,13 @@ class InvalidInput(CodestarConnectionsError):
 class ConfigError(CodestarConnectionsError):
     """Stack config that names no connection, a malformed entry, or a bad ``codestar:*`` setting.
 
-    The message starts with the key (``stack config connections[1].requireStatus: …``).
+    The message starts with the key (``stack config connections[1].requireStatus: …``); ``key``
+    holds a setting's own key (``codestar:maxAttempts``) when one setting is wrong.
     """
+
+    def __init__(self, message: str, *, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 class AmbiguousConnectionName(CodestarConnectionsError):

@@ -36,7 +36,7 @@ _FIELDS: tuple[tuple[str, str, str], ...] = (
 CONNECTION_FIELDS: tuple[str, ...] = tuple(key for _, key, _ in _FIELDS)
 # Every output of the resource: the connection, its tags and host, and where it was read.
 # Check records all of them in the resource's inputs as ``observed``, so that a change of any
-# of them in AWS shows as a diff in a plain `pulumi preview` (see dynamic/provider.py for why).
+# of them in AWS shows as a diff in a plain `pulumi preview` (see engine/steps.py for why).
 OUTPUT_FIELDS: tuple[str, ...] = (*CONNECTION_FIELDS, "tags", "host", "service", "region")
 # What state and stack outputs hold for hostArn when AWS omits it (cloud providers). Not null:
 # Pulumi drops null properties from state, and a missing property reads as *unknown* in every

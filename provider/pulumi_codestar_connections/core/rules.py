@@ -61,10 +61,13 @@ def status_reason(value: object) -> str | None:
     return f"{value!r} is not a connection status (one of {', '.join(STATUSES)})"
 
 
-def required_status_reason(details: ConnectionDetails, required: tuple[str, ...]) -> str | None:
+def required_status_reason(
+    details: ConnectionDetails, required: tuple[str, ...], *, field: str = "require_status"
+) -> str | None:
     """Why a connection not in one of the ``required`` statuses may not be wired to a pipeline.
 
-    The reason says what the status is, what it means, and where a person fixes it.
+    The reason says what the status is, what it means, and where a person fixes it; ``field``
+    is the gate's name as the caller's program writes it.
     """
     record = details.connection
     if not required or record.connection_status in required:
@@ -74,7 +77,7 @@ def required_status_reason(details: ConnectionDetails, required: tuple[str, ...]
         f"connection {record.connection_name!r} ({record.connection_arn}) is "
         f"{record.connection_status}, not {wanted} as required: "
         f"{STATUS_MEANING.get(record.connection_status, 'unknown status')}. Fix it in the AWS "
-        f"console under {CONSOLE_PATH} ({details.region}), or drop require_status to accept it"
+        f"console under {CONSOLE_PATH} ({details.region}), or drop {field} to accept it"
     )
 
 

@@ -17,7 +17,6 @@ from pulumi.runtime.rpc import UNKNOWN
 
 from pulumi_codestar_connections.core.arns import ConnectionArn, parse_connection_arn
 from pulumi_codestar_connections.core.errors import InvalidConnectionArn, InvalidInput
-from pulumi_codestar_connections.core.records import camel_to_snake
 from pulumi_codestar_connections.core.roles import DEFAULT_SESSION_NAME, AssumeRole
 from pulumi_codestar_connections.core.rules import (
     external_id_reason,
@@ -35,6 +34,8 @@ from pulumi_codestar_connections.core.vocabulary import (
     STATUSES,
     provider_types,
 )
+
+from .naming import assignment, label, region_setting
 
 __all__ = [
     "INPUT_FIELDS",
@@ -119,11 +120,15 @@ def parse_inputs(
         return None
     arn_value, name = given.get("connectionArn"), given.get("connectionName")
     if arn_value is not None and name is not None:
-        raise InvalidInput("connectionName", "give connection_arn or connection_name, not both")
+        raise InvalidInput(
+            "connectionName",
+            f"give {label('connectionArn')} or {label('connectionName')}, not both",
+        )
     if arn_value is None and name is None:
         raise InvalidInput(
             "connectionArn",
-            "one of connection_arn or connection_name is required, and neither was given",
+            f"one of {label('connectionArn')} or {label('connectionName')} is required, and "
+            "neither was given",
         )
     service = _service(given)
     arn = None
@@ -179,7 +184,7 @@ def parse_listing(given: Mapping[str, Any], *, default_region: str | None) -> Li
         host_arn = _host_arn(given.get("hostArnFilter"), service)
     except InvalidInput as error:
         key = next(k for k, v in _FILTERS.items() if v == error.key)
-        raise InvalidInput(key, str(error).replace(_label(error.key), _label(key), 1)) from None
+        raise InvalidInput(key, str(error).replace(label(error.key), label(key), 1)) from None
     region = _region(given, None, default_region, True)
     assert region is not None  # required=True
     return ListingSpec(
@@ -192,18 +197,13 @@ def parse_listing(given: Mapping[str, Any], *, default_region: str | None) -> Li
     )
 
 
-def _label(key: str) -> str:
-    """The Python keyword people wrote (messages name what they typed)."""
-    return camel_to_snake(key)
-
-
 def _text(given: Mapping[str, Any], key: str, shortest: int, longest: int) -> str:
     value = given.get(key)
     if not isinstance(value, str) or not shortest <= len(value) <= longest:
         shown = repr(value) if isinstance(value, str) else f"a {type(value).__name__}"
         raise InvalidInput(
             key,
-            f"{_label(key)} must be a string of {shortest} to {longest} characters, got {shown}",
+            f"{label(key)} must be a string of {shortest} to {longest} characters, got {shown}",
         )
     return value
 
@@ -225,8 +225,9 @@ def _provider_type(value: object, service: str) -> str | None:
     if refused is None:
         return str(value)
     elsewhere = value in provider_types(NEWER_SERVICE)
-    fix = f": use a {NEWER_SERVICE} ARN or service='{NEWER_SERVICE}'" if elsewhere else ""
-    raise InvalidInput("providerType", f"provider_type {refused}{fix}")
+    fix = f": use a {NEWER_SERVICE} ARN or {assignment('service', NEWER_SERVICE)}"
+    fix = fix if elsewhere else ""
+    raise InvalidInput("providerType", f"{label('providerType')} {refused}{fix}")
 
 
 def _region(
@@ -246,8 +247,8 @@ def _region(
     if region is None and required:
         raise InvalidInput(
             "region",
-            "a connection_name lookup needs a region: pass region=, or run "
-            "`pulumi config set aws:region <region>`",
+            f"a {label('connectionName')} lookup needs a region: set {label('region')}, or run "
+            f"`pulumi config set {region_setting()} <region>`",
         )
     return str(region) if region else None
 
@@ -260,7 +261,9 @@ def _host_arn(value: object, service: str) -> str | None:
         raise InvalidInput("hostArn", malformed)
     refused = host_arn_reason(value, service)  # well-formed, but the other API's
     if refused:
-        raise InvalidInput("hostArn", f"{refused}: use service='{NEWER_SERVICE}' (or its ARN)")
+        raise InvalidInput(
+            "hostArn", f"{refused}: use {assignment('service', NEWER_SERVICE)} (or its ARN)"
+        )
     return str(value)
 
 
@@ -275,7 +278,7 @@ def _statuses(value: object) -> tuple[str, ...]:
     ):
         raise InvalidInput(
             "requireStatus",
-            f"require_status must be one of {', '.join(STATUSES)} or a non-empty list of "
+            f"{label('requireStatus')} must be one of {', '.join(STATUSES)} or a non-empty list of "
             f"them, got {value!r}",
         )
     return tuple(statuses)
@@ -290,7 +293,7 @@ def role_of(given: Mapping[str, Any]) -> AssumeRole | None:
     if role_arn is None:
         for key in ("externalId", "sessionName"):
             if key in given:
-                raise InvalidInput(key, f"{_label(key)} needs assume_role_arn")
+                raise InvalidInput(key, f"{label(key)} needs {label('assumeRoleArn')}")
         return None
     refused = role_arn_reason(role_arn)
     if refused:
@@ -298,9 +301,9 @@ def role_of(given: Mapping[str, Any]) -> AssumeRole | None:
     external_id = given.get("externalId")
     refused = external_id_reason(external_id) if external_id is not None else None
     if refused:
-        raise InvalidInput("externalId", f"external_id {refused}")
+        raise InvalidInput("externalId", f"{label('externalId')} {refused}")
     session_name = given.get("sessionName", DEFAULT_SESSION_NAME)
     refused = session_name_reason(session_name)
     if refused:
-        raise InvalidInput("sessionName", f"session_name {refused}")
+        raise InvalidInput("sessionName", f"{label('sessionName')} {refused}")
     return AssumeRole(str(role_arn), external_id, str(session_name))

@@ -1,10 +1,11 @@
 """How a provider host reads connections: the stack's defaults, the prefetch, one lookup each.
 
-:class:`ConnectionReader` is what :class:`.provider.ConnectionProvider` asks for every
-connection it checks or reads. Configured from :class:`.stack_config.ProviderSettings`, it sets
-up the AWS layer (botocore loads here, in the provider host, never in the program), plans the
-prefetch of every connection the stack config names, and serves each lookup from there when it
-was started early, else makes it.
+:class:`ConnectionReader` is what the engine steps (:mod:`.steps`) ask for every connection
+a provider host checks or reads, and what the plugin's ``getConnections`` lists through.
+Configured from :class:`.stack_config.ProviderSettings`, it sets up the AWS layer (botocore
+loads here, in the provider host, never in the program), plans the prefetch of every
+connection the stack config names, and serves each lookup from there when it was started
+early, else makes it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 from pulumi_codestar_connections.core.errors import CodestarConnectionsError
-from pulumi_codestar_connections.core.records import ConnectionDetails
+from pulumi_codestar_connections.core.records import ConnectionDetails, ConnectionRecord
 from pulumi_codestar_connections.core.roles import AssumeRole
 
-from .inputs import LookupSpec
+from .inputs import ListingSpec, LookupSpec
 from .prefetch import Prefetch
 from .stack_config import ProviderSettings, lookups_from_config
 
@@ -84,6 +85,19 @@ class ConnectionReader:
             arn=spec.arn,
             name=spec.name,
             region=spec.region or "",
+            service=spec.service,
+            profile=spec.profile or self.profile,
+            role=spec.role or self.role,
+            provider_type=spec.provider_type,
+            host_arn=spec.host_arn,
+        )
+
+    def list(self, spec: ListingSpec) -> list[ConnectionRecord]:
+        """ListConnections (every page, AWS's filters) with these defaults."""
+        from pulumi_codestar_connections.aws import list_connections
+
+        return list_connections(
+            region=spec.region,
             service=spec.service,
             profile=spec.profile or self.profile,
             role=spec.role or self.role,

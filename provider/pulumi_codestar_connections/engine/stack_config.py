@@ -29,8 +29,10 @@ from pulumi_codestar_connections.core.arns import ARN_EXAMPLE, parse_connection_
 from pulumi_codestar_connections.core.errors import ConfigError, InvalidConnectionArn, InvalidInput
 from pulumi_codestar_connections.core.records import camel_to_snake
 from pulumi_codestar_connections.core.roles import AssumeRole
+from pulumi_codestar_connections.core.rules import region_reason
 
 from .inputs import INPUT_FIELDS, LookupSpec, parse_inputs, role_of
+from .naming import Naming, named
 
 __all__ = [
     "PLUGIN_NAMESPACE",
@@ -187,27 +189,10 @@ class ProviderSettings:
         plugin has no program stack config to prefetch from.
         """
         config = _PluginConfig(values)
-        role_value = values.get("assumeRole")
-        role = None
-        if role_value is not None:
-            role_value = _decoded(role_value)
-            if not isinstance(role_value, Mapping):
-                raise ConfigError(
-                    f"stack config {PLUGIN_NAMESPACE}:assumeRole must be an object with roleArn, "
-                    f"got {role_value!r}"
-                )
-            given = {_ROLE_KEYS.get(str(k), str(k)): v for k, v in role_value.items()}
-            try:
-                role = role_of(given)
-            except InvalidInput as error:
-                raise ConfigError(f"stack config {PLUGIN_NAMESPACE}:assumeRole: {error}") from None
-            if role is None:
-                raise ConfigError(f"stack config {PLUGIN_NAMESPACE}:assumeRole needs roleArn")
-        profile, region = values.get("profile"), values.get("region")
         return cls(
-            profile=str(profile) if profile else None,
-            region=str(region) if region else None,
-            role=role,
+            profile=_plugin_text(values, "profile"),
+            region=_plugin_region(values),
+            role=_plugin_role(values.get("assumeRole")),
             max_attempts=_whole(config, f"{PLUGIN_NAMESPACE}:maxAttempts"),
             connect_timeout=_seconds(config, f"{PLUGIN_NAMESPACE}:connectTimeout"),
             read_timeout=_seconds(config, f"{PLUGIN_NAMESPACE}:readTimeout"),
@@ -218,6 +203,47 @@ class ProviderSettings:
 # The plugin's config namespace (its package name), and its assumeRole keys as inputs.
 PLUGIN_NAMESPACE = "codestar"
 _ROLE_KEYS = {"roleArn": "assumeRoleArn"}
+# codestar:assumeRole's own words: roleArn where the resource says assumeRoleArn.
+PLUGIN_CONFIG = Naming(
+    lambda key: {v: k for k, v in _ROLE_KEYS.items()}.get(key, key), "{key}: {value}", ""
+)
+
+
+def _plugin_text(values: Mapping[str, Any], key: str) -> str | None:
+    value = values.get(key)
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        where = f"{PLUGIN_NAMESPACE}:{key}"
+        raise ConfigError(f"stack config {where} must be a string, got {value!r}", key=where)
+    return value
+
+
+def _plugin_region(values: Mapping[str, Any]) -> str | None:
+    region = _plugin_text(values, "region")
+    refused = region_reason(region) if region is not None else None
+    if refused:
+        where = f"{PLUGIN_NAMESPACE}:region"
+        raise ConfigError(f"stack config {where}: region {refused}", key=where)
+    return region
+
+
+def _plugin_role(value: object) -> AssumeRole | None:
+    """``codestar:assumeRole`` ({roleArn, externalId, sessionName}), validated as the inputs are."""
+    if value is None:
+        return None
+    where = f"{PLUGIN_NAMESPACE}:assumeRole"
+    value = _decoded(value)  # SDKs send an object setting as JSON text
+    if not isinstance(value, Mapping) or "roleArn" not in value:
+        raise ConfigError(
+            f"stack config {where} must be an object with roleArn, got {value!r}", key=where
+        )
+    given = {_ROLE_KEYS.get(str(k), str(k)): v for k, v in value.items()}
+    try:
+        with named(PLUGIN_CONFIG):
+            return role_of(given)
+    except InvalidInput as error:
+        raise ConfigError(f"stack config {where}: {error}", key=where) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,9 +268,10 @@ def _seconds(config: StackConfig, key: str) -> float | None:
     try:
         number = float(str(value))
     except ValueError:
-        raise ConfigError(f"stack config {key} must be a number, got {value!r}") from None
+        message = f"stack config {key} must be a number, got {value!r}"
+        raise ConfigError(message, key=key) from None
     if not number > 0:  # (also refuses nan)
-        raise ConfigError(f"stack config {key} must be positive, got {value!r}")
+        raise ConfigError(f"stack config {key} must be positive, got {value!r}", key=key)
     return number
 
 
@@ -256,9 +283,10 @@ def _whole(config: StackConfig, key: str) -> int | None:
     try:
         number = int(str(value))
     except ValueError:
-        raise ConfigError(f"stack config {key} must be a whole number, got {value!r}") from None
+        message = f"stack config {key} must be a whole number, got {value!r}"
+        raise ConfigError(message, key=key) from None
     if number <= 0:
-        raise ConfigError(f"stack config {key} must be positive, got {value!r}")
+        raise ConfigError(f"stack config {key} must be positive, got {value!r}", key=key)
     return number
 
 
@@ -269,7 +297,7 @@ def _flag(config: StackConfig, key: str, *, default: bool) -> bool:
         return default
     text = str(value).lower()
     if text not in ("true", "false"):
-        raise ConfigError(f"stack config {key} must be true or false, got {value!r}")
+        raise ConfigError(f"stack config {key} must be true or false, got {value!r}", key=key)
     return text == "true"
 
 

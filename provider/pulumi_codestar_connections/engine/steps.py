@@ -15,10 +15,12 @@ is decided in one place, and both hosts keep the same guarantees:
   the inputs: what AWS says now against what the last ``pulumi up`` recorded. No API call.
 - :func:`outputs` — Create and Update: the snapshot Check just took plus the inputs. Never
   creates or changes anything in AWS.
-- :func:`read`    — refresh and import: the connection again by its ARN, with the same
-  credentials (profile and role are echoed in the outputs for this). ``None`` when it no longer
-  exists, so the engine drops it; any other error raises: a throttle or an outage must never
-  make a resource vanish.
+- :func:`read`    — refresh (and the plugin's import): the connection again by its ARN, with
+  the same credentials (profile and role are echoed in the outputs for this), as current
+  outputs; the inputs stay those the last ``pulumi up`` recorded, so the drift stays visible
+  until an up accepts it (each host says how it keeps them). ``None`` when the connection no
+  longer exists, so the engine drops it; any other error raises: a throttle or an outage must
+  never make a resource vanish.
 - Delete makes no call at all (each host's ``delete`` is empty).
 """
 
@@ -34,14 +36,11 @@ from pulumi_codestar_connections.core.errors import (
     ConnectionNotFound,
     InvalidInput,
 )
-from pulumi_codestar_connections.core.records import (
-    OUTPUT_FIELDS,
-    ConnectionDetails,
-    camel_to_snake,
-)
+from pulumi_codestar_connections.core.records import OUTPUT_FIELDS, ConnectionDetails
 from pulumi_codestar_connections.core.rules import required_status_reason
 
 from .inputs import LookupSpec, is_unknown, normalized, parse_inputs, role_of
+from .naming import label
 from .reader import ConnectionReader
 
 __all__ = [
@@ -103,7 +102,7 @@ def check(reader: ConnectionReader, olds: Mapping[str, Any], news: Mapping[str, 
     mismatch = _mismatch(details, spec)
     if mismatch:
         return Checked(given, mismatch)
-    refused = required_status_reason(details, spec.require_status)
+    refused = required_status_reason(details, spec.require_status, field=label("requireStatus"))
     if refused:
         return Checked(given, ("requireStatus", refused))
     return Checked({**given, OBSERVED_PROPERTY: details.to_outputs()})
@@ -169,7 +168,7 @@ def _mismatch(details: ConnectionDetails, spec: LookupSpec) -> tuple[str, str] |
     ):
         if spec.arn is not None and wanted is not None and wanted != actual:
             return key, (
-                f"connection {record.connection_arn} has {camel_to_snake(key)} "
-                f"{actual or 'none'}, not {wanted} as given: fix or drop {camel_to_snake(key)}"
+                f"connection {record.connection_arn} has {label(key)} "
+                f"{actual or 'none'}, not {wanted} as given: fix or drop {label(key)}"
             )
     return None

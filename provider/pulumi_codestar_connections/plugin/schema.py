@@ -108,7 +108,6 @@ _INPUTS: dict[str, dict[str, Any]] = {
     },
     "sessionName": _string("The role session name (with assumeRoleArn)."),
 }
-assert tuple(_INPUTS) == INPUT_FIELDS
 
 _OUTPUTS: dict[str, dict[str, Any]] = {
     "connectionArn": _string(
@@ -137,7 +136,6 @@ _OUTPUTS: dict[str, dict[str, Any]] = {
     "service": _string(f"The API it was read through: {DEFAULT_SERVICE} or {NEWER_SERVICE}."),
     "region": _string("The region the connection lives in."),
 }
-assert tuple(_OUTPUTS) == OUTPUT_FIELDS
 
 _ACCESS = ("profile", "assumeRoleArn", "externalId", "sessionName")
 
@@ -230,7 +228,6 @@ def _get_connections() -> dict[str, Any]:
         **filters,
         **{key: _INPUTS[key] for key in _ACCESS},
     }
-    assert tuple(inputs) == LISTING_FIELDS
     return {
         "description": (
             "Every CodeStar connection of one account and region (ListConnections, every page), "

@@ -31,7 +31,6 @@ __all__ = ["HumanErrorsServicer", "main"]
 # The engine's RPCs that reach the provider (the rest answer without it).
 _RPCS = (
     "CheckConfig",
-    "DiffConfig",
     "Configure",
     "Check",
     "Diff",
@@ -46,12 +45,13 @@ _Rpc = Callable[[Any, Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]
 
 
 def _ours(error: BaseException) -> CodestarConnectionsError | None:
-    """Our error behind the server's re-raised one (it raises inside ``except``: __context__)."""
-    seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, CodestarConnectionsError):
-            return seen
-        seen = seen.__context__
+    """Our error, as the server re-raises it: a plain ``Exception`` (message and traceback)
+    raised while handling ours, which is its ``__context__``. Anything else is not ours."""
+    if isinstance(error, CodestarConnectionsError):
+        return error
+    behind = error.__context__
+    if type(error) is Exception and isinstance(behind, CodestarConnectionsError):
+        return behind
     return None
 
 
