@@ -6,8 +6,9 @@ previews (the repository's program, N connections in stack config), and the prov
 language host). Two parts:
 
 1. ``pulumi preview`` of a Pulumi YAML program of N ``codestar:Connection`` resources (by ARN,
-   written into its Pulumi.yaml) against the dynamic provider's preview of N connections
-   (figure 3's stacks, shared), the two run by turns within each repeat.
+   written into its Pulumi.yaml; the provider setting ``codestar:connections`` names them, so
+   the first lookup starts them all) against the dynamic provider's preview of N connections
+   (figure 3's stacks, shared; its stack config names them), by turns within each repeat.
 2. One ``getConnection`` invoke over gRPC to the plugin's server, started as the engine starts
    it and configured once, against ``get_connection`` on a warm boto3 client. getConnection is
    the resource's lookup: GetConnection and, concurrently, ListTagsForResource.
@@ -107,6 +108,12 @@ class PluginStack:
         self.directory.mkdir(parents=True)
         (self.directory / "Pulumi.yaml").write_text(_program(plugin, arns))
         self.run("stack", "init", _STACK)
+        # The provider's codestar:connections names them, as the dynamic provider's program
+        # names its connections in stack config: the first lookup starts them all.
+        stack_file = self.directory / f"Pulumi.{_STACK}.yaml"
+        existing = stack_file.read_text() if stack_file.exists() else ""
+        entries = json.dumps([{"arn": arn} for arn in arns])  # JSON is YAML
+        stack_file.write_text(f"{existing.rstrip()}\nconfig:\n  codestar:connections: {entries}\n")
 
     def run(self, *args: str) -> float:
         """Seconds ``pulumi ARGS`` takes (it must succeed)."""

@@ -38,6 +38,7 @@ export class Provider extends pulumi.ProviderResource {
         {
             resourceInputs["assumeRole"] = pulumi.output(args?.assumeRole).apply(JSON.stringify);
             resourceInputs["connectTimeout"] = pulumi.output(args?.connectTimeout).apply(JSON.stringify);
+            resourceInputs["connections"] = pulumi.output(args?.connections).apply(JSON.stringify);
             resourceInputs["maxAttempts"] = pulumi.output(args?.maxAttempts).apply(JSON.stringify);
             resourceInputs["profile"] = args?.profile;
             resourceInputs["readTimeout"] = pulumi.output(args?.readTimeout).apply(JSON.stringify);
@@ -60,6 +61,10 @@ export interface ProviderArgs {
      * Seconds to wait for a connection to AWS (default 10).
      */
     connectTimeout?: pulumi.Input<number | undefined>;
+    /**
+     * The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
+     */
+    connections?: pulumi.Input<pulumi.Input<{[key: string]: any}>[] | undefined>;
     /**
      * HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
      */

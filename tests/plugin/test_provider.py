@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,6 +42,7 @@ from pulumi_codestar_connections.plugin.schema import (
 )
 from pulumi_codestar_connections.plugin.server import _ours
 from pulumi_codestar_connections.plugin.values import plain, wrapped
+from tests.support.call_log import provider_calls
 
 # protobuf ships no type information here (see bench/fig8_plugin.py).
 struct_pb2: Any = importlib.import_module("google.protobuf.struct_pb2")
@@ -403,3 +405,38 @@ def test_the_servicer_reports_our_errors_by_message_and_anything_else_with_its_t
     assert _ours(ours) is ours
     assert _ours(bug) is None
     assert _ours(RuntimeError("bug while handling")) is None
+
+
+def test_the_connections_a_stack_names_are_looked_up_together_at_the_first_check(
+    aws_env: dict[str, str], emulator: EmulatorClient
+) -> None:
+    arns = [emulator.create_connection(f"github-{i}") for i in range(4)]
+    clear_client_cache()
+    provider = CodestarProvider()
+    config = _props(connections=[{"arn": arn} for arn in arns])
+    _run(provider.configure(ConfigureRequest({}, config, True, False)))
+
+    first = _check(provider, _props(connectionArn=arns[0]))
+
+    assert first.failures is None
+    # Before any other Check, every connection the setting names is being looked up.
+    deadline = time.monotonic() + 20
+    while {c["Arn"] for c in provider_calls(emulator, "GetConnection")} != set(arns):
+        assert time.monotonic() < deadline, "the other lookups never started"
+        time.sleep(0.02)
+    for arn in arns[1:]:
+        checked = _check(provider, _props(connectionArn=arn))
+        assert plain(checked.inputs)["observed"]["connectionArn"] == arn
+    # The same calls as without the setting: one GetConnection per connection.
+    assert len(provider_calls(emulator, "GetConnection")) == 4
+    clear_client_cache()
+
+
+def test_a_bad_connections_setting_is_named(provider: CodestarProvider) -> None:
+    bad = _props(connections=[{"arn": "not-an-arn"}])
+
+    checked = _run(provider.check_config(CheckRequest(PROVIDER_URN, {}, bad, b"")))
+
+    [failure] = checked.failures
+    assert failure.property == "connections"
+    assert failure.reason.startswith("stack config codestar:connections[0].arn: ")

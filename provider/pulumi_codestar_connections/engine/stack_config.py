@@ -83,14 +83,14 @@ def entries_from_config(
     return single, listed
 
 
-def _entries(connections: object) -> list[ConnectionEntry]:
+def _entries(connections: object, name: str = "connections") -> list[ConnectionEntry]:
     if connections in (None, "", []):
         return []
     if not isinstance(connections, Sequence) or isinstance(connections, str):
-        raise ConfigError("stack config connections must be a list of objects")
+        raise ConfigError(f"stack config {name} must be a list of objects", key=name)
     entries: list[ConnectionEntry] = []
     for index, raw in enumerate(connections):
-        where = f"stack config connections[{index}]"
+        where = f"stack config {name}[{index}]"
         if not isinstance(raw, Mapping):
             raise ConfigError(f"{where} must be an object with arn or name, got {raw!r}")
         unknown = sorted(set(raw) - set(_ENTRY_KEYS))
@@ -185,10 +185,17 @@ class ProviderSettings:
         """The provider plugin's settings (``codestar:region``, ``codestar:assumeRole``, …).
 
         ``values`` are the provider's inputs as plain values (numbers may arrive as floats or
-        as config strings). A bad one raises :class:`ConfigError` naming ``codestar:<key>``; the
-        plugin has no program stack config to prefetch from.
+        as config strings). A bad one raises :class:`ConfigError` naming ``codestar:<key>``.
+        ``codestar:connections`` (entries as the program's ``connections``) names what the
+        stack looks up: the first lookup starts them all (prefetch.py), as the dynamic
+        provider does from the program's own stack config.
         """
         config = _PluginConfig(values)
+        connections = _decoded(values.get("connections"))
+        try:
+            planned = _entries(connections, f"{PLUGIN_NAMESPACE}:connections")
+        except ConfigError as error:
+            raise ConfigError(str(error), key=f"{PLUGIN_NAMESPACE}:connections") from None
         return cls(
             profile=_plugin_text(values, "profile"),
             region=_plugin_region(values),
@@ -196,7 +203,8 @@ class ProviderSettings:
             max_attempts=_whole(config, f"{PLUGIN_NAMESPACE}:maxAttempts"),
             connect_timeout=_seconds(config, f"{PLUGIN_NAMESPACE}:connectTimeout"),
             read_timeout=_seconds(config, f"{PLUGIN_NAMESPACE}:readTimeout"),
-            prefetch=False,
+            prefetch=bool(planned),
+            connections=connections if planned else None,
         )
 
 

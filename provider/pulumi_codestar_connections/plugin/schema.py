@@ -283,6 +283,16 @@ def _config() -> dict[str, Any]:
             "type": "number",
             "description": "Seconds to wait for an answer from AWS (default 30).",
         },
+        "connections": {
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": {"$ref": "pulumi.json#/Any"}},
+            "description": (
+                "The connections this stack looks up, each {arn} or {name, region, …} with any "
+                "of Connection's inputs: the provider starts all their lookups at the first "
+                "one, since the engine checks resources one at a time. Optional; a program can "
+                "read the same list to declare its Connections."
+            ),
+        },
     }
 
 

@@ -37,6 +37,8 @@ type providerArgs struct {
 	AssumeRole *AssumeRole `pulumi:"assumeRole"`
 	// Seconds to wait for a connection to AWS (default 10).
 	ConnectTimeout *float64 `pulumi:"connectTimeout"`
+	// The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
+	Connections []map[string]interface{} `pulumi:"connections"`
 	// HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
 	MaxAttempts *int `pulumi:"maxAttempts"`
 	// The AWS profile every lookup reads with, unless it names its own.
@@ -53,6 +55,8 @@ type ProviderArgs struct {
 	AssumeRole AssumeRolePtrInput
 	// Seconds to wait for a connection to AWS (default 10).
 	ConnectTimeout pulumi.Float64PtrInput
+	// The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
+	Connections pulumi.MapArrayInput
 	// HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
 	MaxAttempts pulumi.IntPtrInput
 	// The AWS profile every lookup reads with, unless it names its own.

@@ -32,6 +32,17 @@ Object.defineProperty(exports, "connectTimeout", {
 });
 
 /**
+ * The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
+ */
+export declare const connections: {[key: string]: any}[] | undefined;
+Object.defineProperty(exports, "connections", {
+    get() {
+        return __config.getObject<{[key: string]: any}[]>("connections");
+    },
+    enumerable: true,
+});
+
+/**
  * HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
  */
 export declare const maxAttempts: number | undefined;

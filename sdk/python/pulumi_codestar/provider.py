@@ -22,6 +22,7 @@ class ProviderArgs:
     def __init__(__self__, *,
                  assume_role: pulumi.Input[Optional['AssumeRoleArgs']] = None,
                  connect_timeout: pulumi.Input[Optional[_builtins.float]] = None,
+                 connections: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  max_attempts: pulumi.Input[Optional[_builtins.int]] = None,
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  read_timeout: pulumi.Input[Optional[_builtins.float]] = None,
@@ -31,6 +32,7 @@ class ProviderArgs:
 
         :param pulumi.Input['AssumeRoleArgs'] assume_role: A role every lookup reads through, unless it names its own.
         :param pulumi.Input[_builtins.float] connect_timeout: Seconds to wait for a connection to AWS (default 10).
+        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] connections: The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
         :param pulumi.Input[_builtins.int] max_attempts: HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
         :param pulumi.Input[_builtins.str] profile: The AWS profile every lookup reads with, unless it names its own.
         :param pulumi.Input[_builtins.float] read_timeout: Seconds to wait for an answer from AWS (default 30).
@@ -40,6 +42,8 @@ class ProviderArgs:
             pulumi.set(__self__, "assume_role", assume_role)
         if connect_timeout is not None:
             pulumi.set(__self__, "connect_timeout", connect_timeout)
+        if connections is not None:
+            pulumi.set(__self__, "connections", connections)
         if max_attempts is not None:
             pulumi.set(__self__, "max_attempts", max_attempts)
         if profile is not None:
@@ -72,6 +76,18 @@ class ProviderArgs:
     @connect_timeout.setter
     def connect_timeout(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "connect_timeout", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def connections(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]]:
+        """
+        The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
+        """
+        return pulumi.get(self, "connections")
+
+    @connections.setter
+    def connections(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]]):
+        pulumi.set(self, "connections", value)
 
     @_builtins.property
     @pulumi.getter(name="maxAttempts")
@@ -130,6 +146,7 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  assume_role: pulumi.Input[Optional[Union['AssumeRoleArgs', 'AssumeRoleArgsDict']]] = None,
                  connect_timeout: pulumi.Input[Optional[_builtins.float]] = None,
+                 connections: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  max_attempts: pulumi.Input[Optional[_builtins.int]] = None,
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  read_timeout: pulumi.Input[Optional[_builtins.float]] = None,
@@ -142,6 +159,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Union['AssumeRoleArgs', 'AssumeRoleArgsDict']] assume_role: A role every lookup reads through, unless it names its own.
         :param pulumi.Input[_builtins.float] connect_timeout: Seconds to wait for a connection to AWS (default 10).
+        :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] connections: The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
         :param pulumi.Input[_builtins.int] max_attempts: HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
         :param pulumi.Input[_builtins.str] profile: The AWS profile every lookup reads with, unless it names its own.
         :param pulumi.Input[_builtins.float] read_timeout: Seconds to wait for an answer from AWS (default 30).
@@ -173,6 +191,7 @@ class Provider(pulumi.ProviderResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  assume_role: pulumi.Input[Optional[Union['AssumeRoleArgs', 'AssumeRoleArgsDict']]] = None,
                  connect_timeout: pulumi.Input[Optional[_builtins.float]] = None,
+                 connections: pulumi.Input[Optional[Sequence[pulumi.Input[Mapping[str, Any]]]]] = None,
                  max_attempts: pulumi.Input[Optional[_builtins.int]] = None,
                  profile: pulumi.Input[Optional[_builtins.str]] = None,
                  read_timeout: pulumi.Input[Optional[_builtins.float]] = None,
@@ -188,6 +207,7 @@ class Provider(pulumi.ProviderResource):
 
             __props__.__dict__["assume_role"] = pulumi.Output.from_input(assume_role).apply(pulumi.runtime.to_json) if assume_role is not None else None
             __props__.__dict__["connect_timeout"] = pulumi.Output.from_input(connect_timeout).apply(pulumi.runtime.to_json) if connect_timeout is not None else None
+            __props__.__dict__["connections"] = pulumi.Output.from_input(connections).apply(pulumi.runtime.to_json) if connections is not None else None
             __props__.__dict__["max_attempts"] = pulumi.Output.from_input(max_attempts).apply(pulumi.runtime.to_json) if max_attempts is not None else None
             __props__.__dict__["profile"] = profile
             __props__.__dict__["read_timeout"] = pulumi.Output.from_input(read_timeout).apply(pulumi.runtime.to_json) if read_timeout is not None else None

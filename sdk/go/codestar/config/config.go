@@ -21,6 +21,11 @@ func GetConnectTimeout(ctx *pulumi.Context) float64 {
 	return config.GetFloat64(ctx, "codestar:connectTimeout")
 }
 
+// The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
+func GetConnections(ctx *pulumi.Context) string {
+	return config.Get(ctx, "codestar:connections")
+}
+
 // HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
 func GetMaxAttempts(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "codestar:maxAttempts")

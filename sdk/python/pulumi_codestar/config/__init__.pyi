@@ -25,6 +25,11 @@ connectTimeout: Optional[float]
 Seconds to wait for a connection to AWS (default 10).
 """
 
+connections: Optional[str]
+"""
+The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
+"""
+
 maxAttempts: Optional[int]
 """
 HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).

@@ -36,6 +36,13 @@ class _ExportableConfig(types.ModuleType):
         return __config__.get_float('connectTimeout')
 
     @_builtins.property
+    def connections(self) -> Optional[str]:
+        """
+        The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
+        """
+        return __config__.get('connections')
+
+    @_builtins.property
     def max_attempts(self) -> Optional[int]:
         """
         HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
