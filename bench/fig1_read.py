@@ -10,7 +10,6 @@ calls one after the other (what a straightforward implementation would do).
 from __future__ import annotations
 
 import asyncio
-import statistics
 from typing import Any
 
 import boto3
@@ -24,12 +23,11 @@ from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
 
 from .context import BenchContext, log
 from .report import Figure, Goal, Row
-from .stats import Spread, ratios, seconds
+from .stats import Spread, interleaved_medians, ratios, warm
 
 __all__ = ["run"]
 
 GOAL = Goal(1.3)
-_BURST = 5
 
 
 def _struct(props: dict[str, Any]) -> Any:
@@ -76,22 +74,15 @@ def run(ctx: BenchContext) -> Figure:
         for latency in ctx.latencies_ms:
             calls = (5 if latency else 8) if ctx.quick else (15 if latency else 40)
             with ctx.latency(latency):
-                for _, action in actions:  # warm: clients, pools, caches
-                    for _ in range(3):
-                        action()
+                warm(actions)
                 subject: list[float] = []
                 bare_runs: list[float] = []
                 sequential_runs: list[float] = []
                 for repeat in range(ctx.repeats):
-                    # Short bursts of back-to-back calls (steady state), cycled so that a load
-                    # spike from elsewhere on the machine falls on all three sides alike.
-                    samples: dict[str, list[float]] = {name: [] for name, _ in actions}
-                    for _ in range(max(1, calls // _BURST)):
-                        for name, action in actions:
-                            samples[name] += [seconds(action) for _ in range(_BURST)]
-                    subject.append(statistics.median(samples["host"]))
-                    bare_runs.append(statistics.median(samples["bare"]))
-                    sequential_runs.append(statistics.median(samples["sequential"]))
+                    medians = interleaved_medians(actions, calls)
+                    subject.append(medians["host"])
+                    bare_runs.append(medians["bare"])
+                    sequential_runs.append(medians["sequential"])
                     log(
                         f"fig 1, {latency} ms, run {repeat + 1}: host "
                         f"{subject[-1] * 1e3:.2f} ms, bare {bare_runs[-1] * 1e3:.2f} ms, "

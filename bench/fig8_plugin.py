@@ -23,7 +23,6 @@ import functools
 import importlib
 import json
 import shutil
-import statistics
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,7 +42,7 @@ from .context import NO_PULUMI, REPO_ROOT, BenchContext, log
 from .engine import calls_per_resource, deployed_stack
 from .fig3_engine import FULL_SIZES, QUICK_SIZES
 from .report import Figure, Goal, Row
-from .stats import Spread, ratios, seconds
+from .stats import Spread, interleaved_medians, ratios, seconds, warm
 
 __all__ = ["run"]
 
@@ -53,7 +52,6 @@ struct_pb2: Any = importlib.import_module("google.protobuf.struct_pb2")
 PLUGIN_SOURCE = REPO_ROOT / "provider" / "cmd" / "pulumi-resource-codestar"
 _STACK = "bench"
 _MAX_REPEATS = 3  # as figure 3: N=200 previews take tens of seconds on two cores
-_BURST = 5
 # At 50 ms, getConnection's two calls overlap, so an invoke should cost one round trip plus the
 # plugin's own overhead: the bound figure 1 sets for the dynamic provider host's Read (the same
 # two calls). At 0 ms there is no round trip to hide the gRPC hop and the second call behind.
@@ -291,19 +289,13 @@ def _invokes(ctx: BenchContext, figure: Figure) -> None:
         actions = (("invoke", invoke), ("boto3", bare))
         for latency in ctx.latencies_ms:
             with ctx.latency(latency):
-                for _, action in actions:  # warm: clients, pools, caches
-                    for _ in range(3):
-                        action()
+                warm(actions)
                 subject: list[float] = []
                 baseline: list[float] = []
                 for repeat in range(ctx.repeats):
-                    # K calls of each, in short bursts by turns (as figure 1).
-                    samples: dict[str, list[float]] = {name: [] for name, _ in actions}
-                    for _ in range(max(1, calls // _BURST)):
-                        for name, action in actions:
-                            samples[name] += [seconds(action) for _ in range(_BURST)]
-                    subject.append(statistics.median(samples["invoke"]))
-                    baseline.append(statistics.median(samples["boto3"]))
+                    medians = interleaved_medians(actions, calls)  # by turns, as figure 1
+                    subject.append(medians["invoke"])
+                    baseline.append(medians["boto3"])
                     log(
                         f"fig 8, {latency} ms, run {repeat + 1}: invoke "
                         f"{subject[-1] * 1e3:.2f} ms, boto3 get_connection "

@@ -7,7 +7,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Spread", "per_call_seconds", "ratios", "seconds"]
+__all__ = [
+    "BURST",
+    "Spread",
+    "interleaved_medians",
+    "per_call_seconds",
+    "ratios",
+    "seconds",
+    "warm",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,3 +59,29 @@ def seconds(action: Callable[[], object]) -> float:
 def per_call_seconds(action: Callable[[], object], calls: int) -> float:
     """The median wall-clock seconds of ``calls`` calls of ``action``, one after the other."""
     return statistics.median(seconds(action) for _ in range(calls))
+
+
+# Calls per burst in interleaved_medians.
+BURST = 5
+
+
+def warm(actions: Sequence[tuple[str, Callable[[], object]]], times: int = 3) -> None:
+    """Run each action a few times first: clients, connection pools and caches are made."""
+    for _, action in actions:
+        for _ in range(times):
+            action()
+
+
+def interleaved_medians(
+    actions: Sequence[tuple[str, Callable[[], object]]], calls: int
+) -> dict[str, float]:
+    """The median seconds of one call of each action, over about ``calls`` calls each.
+
+    Short bursts of back-to-back calls (steady state), cycled through the actions, so that a
+    load spike from elsewhere on the machine falls on every side alike.
+    """
+    samples: dict[str, list[float]] = {name: [] for name, _ in actions}
+    for _ in range(max(1, calls // BURST)):
+        for name, action in actions:
+            samples[name] += [seconds(action) for _ in range(BURST)]
+    return {name: statistics.median(times) for name, times in samples.items()}
