@@ -17,7 +17,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SDK = REPO_ROOT / "sdk"
 
 
-# The first run builds the generator from Go modules (about a minute with a cold build cache).
+# The first run builds the generator from Go modules (one to two minutes with a cold build cache).
 @pytest.mark.timeout(900)
 def test_the_committed_sdks_are_what_the_schema_generates() -> None:
     completed = subprocess.run(

@@ -30,9 +30,11 @@ class ConnectionReader:
     """Looks connections up for one provider host (unconfigured: no defaults, no prefetch)."""
 
     profile: str | None = None
-    """``aws:profile``: the credentials of a lookup that names no profile of its own."""
+    """``aws:profile`` (plugin: ``codestar:profile``): the credentials of a lookup that names
+    no profile of its own."""
     region: str | None = None
-    """``aws:region``: the region of a name lookup that names none."""
+    """``aws:region`` (plugin: ``codestar:region``): the region of a name lookup that names
+    none."""
     role: AssumeRole | None = None
     """The plugin's ``codestar:assumeRole``: the role of a lookup that names none."""
     prefetch: Prefetch[ConnectionDetails] | None = None
@@ -68,8 +70,8 @@ class ConnectionReader:
 
     @property
     def default_region(self) -> str | None:
-        """``aws:region``, else the region botocore resolves from the environment
-        (AWS_DEFAULT_REGION, else the default profile's)."""
+        """``aws:region`` (``codestar:region``), else the region botocore resolves from the
+        environment (AWS_DEFAULT_REGION, else the default profile's)."""
         return self.region or _environment_region()
 
     def describe(self, spec: LookupSpec) -> ConnectionDetails:

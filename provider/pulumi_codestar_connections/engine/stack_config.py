@@ -148,9 +148,13 @@ class StackConfig(Protocol):
 class ProviderSettings:
     """The stack config a provider host reads when the engine configures it.
 
-    ``aws:profile`` / ``aws:region`` are the defaults of every lookup; the ``codestar:*`` keys
-    tune botocore (attempts in standard retry mode, timeouts in seconds) and the prefetch; the
-    program's own ``connectionArn`` / ``connections`` name what the prefetch looks up.
+    The dynamic provider's (:meth:`from_config`): ``aws:profile`` / ``aws:region`` are the
+    defaults of every lookup; the ``codestar:*`` keys tune botocore (attempts in standard retry
+    mode, timeouts in seconds) and the prefetch; the program's own ``connectionArn`` /
+    ``connections`` name what the prefetch looks up. The plugin's
+    (:meth:`from_plugin_config`): its own ``codestar:*`` settings, ``codestar:region`` /
+    ``codestar:profile`` / ``codestar:assumeRole`` as the defaults, ``codestar:connections``
+    for the prefetch.
     """
 
     profile: str | None = None

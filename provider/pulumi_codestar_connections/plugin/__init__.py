@@ -4,8 +4,8 @@ every Pulumi language, on the same engine steps as the dynamic provider (:mod:`.
 :mod:`.schema` is the package schema the SDKs are generated from; :mod:`.values` converts the
 engine's property values; :mod:`.provider` is the provider; :mod:`.server` serves it (the
 plugin folder's ``__main__.py`` calls :func:`.server.main`). Built on Pulumi's experimental
-Python provider interface (``pulumi.provider.experimental``), which this module pins through
-the ``pulumi`` requirement and the tests.
+Python provider interface (``pulumi.provider.experimental``), which the plugin folder's
+requirements.txt pins at the tested ``pulumi`` version.
 """
 
 from __future__ import annotations
