@@ -440,3 +440,4 @@ def test_a_bad_connections_setting_is_named(provider: CodestarProvider) -> None:
     [failure] = checked.failures
     assert failure.property == "connections"
     assert failure.reason.startswith("stack config codestar:connections[0].arn: ")
+    assert "connection_arn" not in failure.reason  # the schema's words

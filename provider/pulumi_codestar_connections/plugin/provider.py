@@ -104,14 +104,14 @@ class CodestarProvider(Provider):
         # configures the provider only once all are known, so only the known ones are checked.
         known = {k: v for k, v in plain(request.new_inputs).items() if not _has_unknown(v)}
         try:
-            ProviderSettings.from_plugin_config(known)
+            _in_schema_words(ProviderSettings.from_plugin_config, known)
         except ConfigError as error:
             key = (error.key or "codestar:region").split(":", 1)[-1]
             return CheckResponse(request.new_inputs, [CheckFailure(key, str(error))])
         return CheckResponse(request.new_inputs)
 
     async def configure(self, request: ConfigureRequest) -> ConfigureResponse:
-        settings = ProviderSettings.from_plugin_config(plain(request.args))
+        settings = _in_schema_words(ProviderSettings.from_plugin_config, plain(request.args))
         self._reader = ConnectionReader.configured(settings)
         # Secrets arrive marked and leave marked (values.py); preview runs Check, which reads.
         return ConfigureResponse(accept_secrets=True, supports_preview=True)
