@@ -7,7 +7,6 @@ client plays the engine's part with Pulumi's own proto stubs, in the orders the 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
 
+from .loops import run_in_private_loop
+
 __all__ = ["PROVIDER_KEY", "URN", "Diff", "DynamicHost"]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,13 +38,8 @@ class Diff:
 
 
 def _struct(props: Mapping[str, Any]) -> Any:
-    # A private loop, as the host itself does: asyncio.run() would leave the main thread without
-    # an event loop, which breaks Pulumi's mocks in later tests.
-    loop = asyncio.new_event_loop()
-    try:
-        return loop.run_until_complete(rpc.serialize_properties(dict(props), {}))
-    finally:
-        loop.close()
+    # A private loop, as the host itself does (see loops.py).
+    return run_in_private_loop(rpc.serialize_properties(dict(props), {}))
 
 
 def _props(struct: Any) -> dict[str, Any]:

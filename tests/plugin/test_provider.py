@@ -7,7 +7,6 @@ provider settings, and errors without tracebacks. The real-engine runs are in te
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import json
 import time
@@ -28,6 +27,7 @@ from pulumi.provider.experimental.provider import (
 )
 from pulumi.runtime.rpc import UNKNOWN
 
+from devkit.loops import run_in_private_loop
 from emulator.client import EmulatorClient
 from pulumi_codestar_connections.aws import clear_client_cache
 from pulumi_codestar_connections.core.errors import CodestarConnectionsError, ConnectionNotFound
@@ -60,7 +60,8 @@ def provider(aws_env: dict[str, str]) -> Iterator[CodestarProvider]:
 
 
 def _run(awaitable: Any) -> Any:
-    return asyncio.run(awaitable)
+    # Not asyncio.run(): it would leave no event loop for Pulumi's mocks in later tests.
+    return run_in_private_loop(awaitable)
 
 
 def _props(**values: Any) -> dict[str, PropertyValue]:
