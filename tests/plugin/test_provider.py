@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,6 +42,7 @@ from pulumi_codestar_connections.plugin.schema import (
 from pulumi_codestar_connections.plugin.server import _ours
 from pulumi_codestar_connections.plugin.values import plain, wrapped
 from tests.support.call_log import provider_calls
+from tests.support.waiting import wait_for
 
 # protobuf ships no type information here (see bench/fig8_plugin.py).
 struct_pb2: Any = importlib.import_module("google.protobuf.struct_pb2")
@@ -421,10 +421,10 @@ def test_the_connections_a_stack_names_are_looked_up_together_at_the_first_check
 
     assert first.failures is None
     # Before any other Check, every connection the setting names is being looked up.
-    deadline = time.monotonic() + 20
-    while {c["Arn"] for c in provider_calls(emulator, "GetConnection")} != set(arns):
-        assert time.monotonic() < deadline, "the other lookups never started"
-        time.sleep(0.02)
+    wait_for(
+        lambda: {c["Arn"] for c in provider_calls(emulator, "GetConnection")} == set(arns),
+        "the other lookups to start",
+    )
     for arn in arns[1:]:
         checked = _check(provider, _props(connectionArn=arn))
         assert plain(checked.inputs)["observed"]["connectionArn"] == arn

@@ -17,6 +17,7 @@ from pulumi_codestar_connections.engine.prefetch import Prefetch
 from pulumi_codestar_connections.engine.reader import ConnectionReader
 from tests.support.call_log import provider_calls
 from tests.support.hosts import HostFactory
+from tests.support.waiting import wait_for
 
 PROJECT = "codestar-connections"
 MISSING = "arn:aws:codestar-connections:us-east-1:123456789012:connection/gone"
@@ -30,14 +31,6 @@ def config_naming(entries: list[dict[str, Any]], **extra: str) -> dict[str, str]
 def calls_by_target(emulator: EmulatorClient, operation: str) -> Counter[str]:
     calls = provider_calls(emulator, operation)
     return Counter(str(call.get("Arn") or call.get("Region")) for call in calls)
-
-
-def wait_for(condition: Any, what: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.02)
 
 
 def test_the_first_check_starts_every_lookup_and_each_check_takes_its_own(
