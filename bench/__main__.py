@@ -41,6 +41,7 @@ def _figures() -> dict[int, tuple[str, Runner]]:
         fig6_footprint,
         fig7_emulator,
         fig8_plugin,
+        fig9_inventory,
     )
 
     return {
@@ -52,12 +53,13 @@ def _figures() -> dict[int, tuple[str, Runner]]:
         6: ("pickled provider size; import time", fig6_footprint.run),
         7: ("emulator throughput and p99 under concurrency", fig7_emulator.run),
         8: ("the provider plugin against the dynamic provider", fig8_plugin.run),
+        9: ("org-wide inventory at scale against an AWS CLI loop", fig9_inventory.run),
     }
 
 
 # In the order they run: 8 right after 3, so that it previews figure 3's stacks (figure 2's in
 # quick mode) before figures 5 and 7 reset the emulator (they would be made again).
-FIGURES = (1, 2, 3, 8, 4, 5, 6, 7)
+FIGURES = (1, 2, 3, 8, 4, 5, 6, 7, 9)
 DEFAULT_OUTPUT = REPO_ROOT / "bench" / "results.json"
 
 

@@ -26,6 +26,12 @@ example:
   AWS_ENDPOINT_URL=http://127.0.0.1:4599 aws codestar-connections list-connections
   curl -d '{"ConnectionName": "demo", "ProviderType": "GitHub"}' \\
        http://127.0.0.1:4599/_emulator/connections   # seed a connection
+  curl -d '{"Name": "audit", "Id": "222222222222"}' \\
+       http://127.0.0.1:4599/_emulator/accounts      # add an account to the organization
+  AWS_ENDPOINT_URL=http://127.0.0.1:4599 aws organizations list-accounts
+  AWS_ENDPOINT_URL=http://127.0.0.1:4599 aws sts assume-role \\
+       --role-arn arn:aws:iam::222222222222:role/OrganizationAccountAccessRole \\
+       --role-session-name inventory
 
 exit codes: 0 stopped by SIGTERM/SIGINT, 1 cannot start, 2 usage error
 """
@@ -50,7 +56,9 @@ def _limit(value: str) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m emulator",
-        description="Local AWS CodeStar Connections / CodeConnections endpoint.",
+        description=(
+            "Local AWS endpoint for CodeStar Connections / CodeConnections, Organizations and STS."
+        ),
         epilog=_EXAMPLE,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -61,7 +69,10 @@ def _parser() -> argparse.ArgumentParser:
         "--account",
         type=_account,
         default="123456789012",
-        help="account of callers whose access key id is not 12 digits (default 123456789012)",
+        help=(
+            "account of callers whose access key id is not 12 digits, and the organization's "
+            "management account (default 123456789012)"
+        ),
     )
     parser.add_argument(
         "--connection-limit",

@@ -1,8 +1,11 @@
 """A client for the emulator's control API (``/_emulator/...``), plus boto3 clients aimed at it.
 
-Tests, the demo and the benchmarks use it to arrange AWS-side scenes the real service leaves to
-humans (a connection already AVAILABLE, a throttled GetConnection, a dropped socket) and to read
-the call log.
+Tests, the demo and the benchmarks use it to arrange AWS-side scenes the real services leave to
+humans (a connection already AVAILABLE, a throttled GetConnection, a dropped socket, an
+organization of 200 accounts, a role with an ExternalId, an opt-in region enabled) and to read
+the call log. boto3 clients can be signed as the default account, as a given account (moto's
+convention: a 12-digit access key id stands for that account) or with credentials AssumeRole
+issued.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import os
 import threading
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING, Any, Literal, overload
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict, overload
 
 import boto3
 import botocore.session
@@ -22,8 +26,16 @@ from botocore.config import Config
 if TYPE_CHECKING:
     from mypy_boto3_codeconnections.client import CodeConnectionsClient
     from mypy_boto3_codestar_connections.client import CodeStarconnectionsClient
+    from mypy_boto3_sts.client import STSClient
 
-__all__ = ["FIXTURE_USER_AGENT", "NO_RETRIES", "EmulatorClient", "EmulatorControlError"]
+__all__ = [
+    "FIXTURE_USER_AGENT",
+    "NO_RETRIES",
+    "AccountSpec",
+    "ConnectionSpec",
+    "EmulatorClient",
+    "EmulatorControlError",
+]
 
 FIXTURE_USER_AGENT = "emulator-fixture"
 """Appended to the User-Agent of boto3 clients made here, so the call log can tell them apart."""
@@ -50,6 +62,33 @@ def _isolated_session() -> boto3.session.Session:
     core.set_config_variable("config_file", os.devnull)
     core.set_config_variable("credentials_file", os.devnull)
     return boto3.session.Session(botocore_session=core)
+
+
+class AccountSpec(TypedDict, total=False):
+    """An account for :meth:`EmulatorClient.create_accounts` (the control API's fields)."""
+
+    Name: Required[str]
+    Id: str
+    Email: str
+    Status: str
+    """ACTIVE (default), SUSPENDED or PENDING_CLOSURE."""
+    ParentId: str
+    """The root (default) or an OU."""
+    JoinedMethod: str
+    """CREATED (default: the account gets OrganizationAccountAccessRole) or INVITED."""
+
+
+class ConnectionSpec(TypedDict, total=False):
+    """A connection for :meth:`EmulatorClient.create_connections` (the control API's fields)."""
+
+    ConnectionName: Required[str]
+    ProviderType: str
+    HostArn: str
+    Region: str
+    Account: str
+    ConnectionStatus: str
+    Service: str
+    Tags: dict[str, str]
 
 
 class EmulatorControlError(Exception):
@@ -100,6 +139,15 @@ class EmulatorClient:
             body["Account"] = account
         return str(self._request("POST", "connections", body)["ConnectionArn"])
 
+    def create_connections(self, connections: Sequence[ConnectionSpec]) -> list[str]:
+        """Seed many connections in one request (all or none) and return their ARNs in order.
+
+        Fields as the control API takes them; unlike :meth:`create_connection`, a missing
+        ``ConnectionStatus`` means AVAILABLE and a missing ``Region`` us-east-1.
+        """
+        answer = self._request("POST", "connections/batch", {"Connections": list(connections)})
+        return [str(arn) for arn in answer["ConnectionArns"]]
+
     def create_host(
         self,
         name: str = "ghes",
@@ -128,6 +176,87 @@ class EmulatorClient:
         client = self._client(service, region, access_key=account)
         client.delete_connection(ConnectionArn=arn)
 
+    # Organizations
+
+    def organization(self) -> dict[str, str]:
+        """``{"Id", "Arn", "RootId", "ManagementAccountId"}`` of the emulator's organization."""
+        return {key: str(value) for key, value in self._request("GET", "organization").items()}
+
+    def create_account(
+        self,
+        name: str,
+        *,
+        account_id: str | None = None,
+        email: str | None = None,
+        status: str = "ACTIVE",
+        parent_id: str | None = None,
+        joined_method: str = "CREATED",
+    ) -> str:
+        """Add an account to the organization (under the root unless ``parent_id``); its id."""
+        spec: AccountSpec = {"Name": name, "Status": status, "JoinedMethod": joined_method}
+        if account_id is not None:
+            spec["Id"] = account_id
+        if email is not None:
+            spec["Email"] = email
+        if parent_id is not None:
+            spec["ParentId"] = parent_id
+        return str(self._request("POST", "accounts", spec)["Id"])
+
+    def create_accounts(self, accounts: Sequence[AccountSpec]) -> list[str]:
+        """Add many accounts in one request (all or none); their ids, in order."""
+        answer = self._request("POST", "accounts/batch", {"Accounts": list(accounts)})
+        return [str(account_id) for account_id in answer["Ids"]]
+
+    def create_organizational_unit(self, name: str, parent_id: str | None = None) -> str:
+        """Add an OU under ``parent_id`` (the root when None); its id."""
+        body: dict[str, object] = {"Name": name}
+        if parent_id is not None:
+            body["ParentId"] = parent_id
+        return str(self._request("POST", "organizational-units", body)["Id"])
+
+    def register_delegated_administrator(
+        self, account_id: str, service_principal: str | None = None
+    ) -> None:
+        """Let a member account read the organization as a delegated administrator."""
+        body: dict[str, object] = {"AccountId": account_id}
+        if service_principal is not None:
+            body["ServicePrincipal"] = service_principal
+        self._request("POST", "delegated-administrators", body)
+
+    # Identity
+
+    def create_role(
+        self,
+        account: str,
+        role_name: str,
+        *,
+        external_id: str | None = None,
+        trusted_accounts: Sequence[str] | None = None,
+    ) -> str:
+        """Create (or replace) a role STS lets callers assume; its ARN.
+
+        Without ``trusted_accounts`` it trusts the organization's accounts and the default one.
+        """
+        body: dict[str, object] = {"Account": account, "RoleName": role_name}
+        if external_id is not None:
+            body["ExternalId"] = external_id
+        if trusted_accounts is not None:
+            body["TrustedAccounts"] = list(trusted_accounts)
+        return str(self._request("POST", "roles", body)["Arn"])
+
+    def set_session_seconds(self, seconds: int | None) -> None:
+        """Make AssumeRole grant ``seconds`` of life whatever it is asked (None: as asked)."""
+        self._request("POST", "session-lifetime", {"Seconds": seconds})
+
+    def set_region_enabled(
+        self, region: str, enabled: bool = True, *, account: str | None = None
+    ) -> None:
+        """Enable (or disable) an opt-in region for ``account``, or for every account."""
+        body: dict[str, object] = {"Region": region, "Enabled": enabled}
+        if account is not None:
+            body["Account"] = account
+        self._request("POST", "regions", body)
+
     # Faults
 
     def add_fault(
@@ -140,10 +269,14 @@ class EmulatorClient:
         latency_ms: int = 0,
         reset_connection: bool = False,
         message: str | None = None,
+        probability: float | None = None,
+        seed: int | None = None,
     ) -> None:
         """Make the next ``count`` calls of ``operation`` (``*``: any) fail, stall or drop.
 
-        ``count=-1`` keeps the fault until ``clear_faults()``. Latency alone only delays.
+        ``count=-1`` keeps the fault until ``clear_faults()``. Latency alone only delays. With
+        ``probability`` only that share of the matching calls is struck (``seed``: the same
+        draws every run); calls it spares do not count against ``count``.
         """
         body: dict[str, object] = {
             "Operation": operation,
@@ -157,6 +290,10 @@ class EmulatorClient:
             body["HttpStatus"] = http_status
         if message is not None:
             body["Message"] = message
+        if probability is not None:
+            body["Probability"] = probability
+        if seed is not None:
+            body["Seed"] = seed
         self._request("POST", "faults", body)
 
     def clear_faults(self) -> None:
@@ -173,7 +310,7 @@ class EmulatorClient:
         self._request("DELETE", "calls")
 
     def reset(self) -> None:
-        """Forget every connection, host, fault and call."""
+        """Forget every connection, host, account, OU, role, session, fault and call."""
         self._request("POST", "reset")
 
     def health(self) -> bool:
@@ -191,6 +328,8 @@ class EmulatorClient:
         region: str = ...,
         *,
         config: Config | None = ...,
+        account: str | None = ...,
+        credentials: Mapping[str, Any] | None = ...,
     ) -> CodeStarconnectionsClient: ...
 
     @overload
@@ -200,7 +339,31 @@ class EmulatorClient:
         region: str = ...,
         *,
         config: Config | None = ...,
+        account: str | None = ...,
+        credentials: Mapping[str, Any] | None = ...,
     ) -> CodeConnectionsClient: ...
+
+    @overload
+    def boto3_client(
+        self,
+        service: Literal["sts"],
+        region: str = ...,
+        *,
+        config: Config | None = ...,
+        account: str | None = ...,
+        credentials: Mapping[str, Any] | None = ...,
+    ) -> STSClient: ...
+
+    @overload
+    def boto3_client(
+        self,
+        service: Literal["organizations"],
+        region: str = ...,
+        *,
+        config: Config | None = ...,
+        account: str | None = ...,
+        credentials: Mapping[str, Any] | None = ...,
+    ) -> Any: ...
 
     def boto3_client(
         self,
@@ -208,12 +371,36 @@ class EmulatorClient:
         region: str = "us-east-1",
         *,
         config: Config | None = None,
+        account: str | None = None,
+        credentials: Mapping[str, Any] | None = None,
     ) -> Any:
-        """A real boto3 client for ``service`` aimed at the emulator, with dummy credentials."""
-        return self._client(service, region, access_key="testing", config=config)
+        """A real boto3 client for ``service`` aimed at the emulator.
+
+        Signed with dummy credentials (the default account), as ``account`` (its id as the
+        access key id), or with ``credentials``: the ``Credentials`` AssumeRole answered.
+        """
+        if account is not None and credentials is not None:
+            raise ValueError("give account or credentials, not both")
+        if credentials is not None:
+            return self._client(
+                service,
+                region,
+                access_key=str(credentials["AccessKeyId"]),
+                secret_key=str(credentials["SecretAccessKey"]),
+                session_token=str(credentials["SessionToken"]),
+                config=config,
+            )
+        return self._client(service, region, access_key=account or "testing", config=config)
 
     def _client(
-        self, service: str, region: str, *, access_key: str, config: Config | None = None
+        self,
+        service: str,
+        region: str,
+        *,
+        access_key: str,
+        secret_key: str = "testing",
+        session_token: str | None = None,
+        config: Config | None = None,
     ) -> Any:
         fixture_config = Config(user_agent_extra=FIXTURE_USER_AGENT)
         # boto3 sessions are not thread-safe; clients made from one are.
@@ -223,7 +410,8 @@ class EmulatorClient:
                 region_name=region,
                 endpoint_url=self.url,
                 aws_access_key_id=access_key,
-                aws_secret_access_key="testing",
+                aws_secret_access_key=secret_key,
+                aws_session_token=session_token,
                 config=fixture_config if config is None else fixture_config.merge(config),
             )
 

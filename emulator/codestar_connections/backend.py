@@ -20,6 +20,7 @@ from emulator.codestar_connections.records import (
     HOST_PROVIDER_TYPES,
     HOST_STATUSES,
     Connection,
+    ConnectionSeed,
     Host,
     Scope,
     VpcConfiguration,
@@ -73,37 +74,43 @@ class Backend:
         enforce_limit: bool = True,
     ) -> Connection:
         with self._lock:
-            state = self._scope(scope)
-            if host_arn is not None:
-                host = self._find_host(scope, host_arn)
-                if provider_type is not None and provider_type != host.provider_type:
-                    raise ValidationException(
-                        f"ProviderType {provider_type} does not match the provider type "
-                        f"{host.provider_type} of host {host_arn}"
-                    )
-                provider_type = host.provider_type
-            if provider_type is None:
-                raise ValidationException("Either ProviderType or HostArn must be specified")
-            if enforce_limit and len(state.connections) >= self.connection_limit:
-                raise LimitExceededException(
-                    f"Connection limit exceeded: account {scope[0]} already has "
-                    f"{self.connection_limit} connections in {scope[1]}"
-                )
-            _check_tag_count(tags or {})
-            record = Connection(
-                connection_arn=connection_arn(service, scope[1], scope[0]),
-                connection_name=name,
+            record = self._add_connection(
+                scope,
+                service=service,
+                name=name,
                 provider_type=provider_type,
-                owner_account_id=scope[0],
-                connection_status=status,
                 host_arn=host_arn,
                 provider_endpoint=provider_endpoint,
-                tags=dict(tags or {}),
-                sequence=self._take_sequence(),
+                tags=tags,
+                status=status,
+                enforce_limit=enforce_limit,
             )
-            state.connections[record.connection_arn] = record
             self._persist()
             return _copy_connection(record)
+
+    def seed_connections(self, seeds: list[ConnectionSeed]) -> list[Connection]:
+        """Create every connection of ``seeds`` or none (no quota), writing the state file once."""
+        with self._lock:
+            created: list[tuple[Scope, Connection]] = []
+            try:
+                for seed in seeds:
+                    record = self._add_connection(
+                        seed.scope,
+                        service=seed.service,
+                        name=seed.name,
+                        provider_type=seed.provider_type,
+                        host_arn=seed.host_arn,
+                        tags=seed.tags,
+                        status=seed.status,
+                        enforce_limit=False,
+                    )
+                    created.append((seed.scope, record))
+            except Exception:
+                for scope, record in created:
+                    del self._scope(scope).connections[record.connection_arn]
+                raise
+            self._persist()
+            return [_copy_connection(record) for _, record in created]
 
     def get_connection(self, scope: Scope, arn: str) -> Connection:
         with self._lock:
@@ -254,6 +261,50 @@ class Backend:
             )
 
     # Internals (caller holds the lock)
+
+    def _add_connection(
+        self,
+        scope: Scope,
+        *,
+        service: str,
+        name: str,
+        provider_type: str | None,
+        host_arn: str | None,
+        provider_endpoint: str | None = None,
+        tags: dict[str, str] | None,
+        status: str,
+        enforce_limit: bool,
+    ) -> Connection:
+        state = self._scope(scope)
+        if host_arn is not None:
+            host = self._find_host(scope, host_arn)
+            if provider_type is not None and provider_type != host.provider_type:
+                raise ValidationException(
+                    f"ProviderType {provider_type} does not match the provider type "
+                    f"{host.provider_type} of host {host_arn}"
+                )
+            provider_type = host.provider_type
+        if provider_type is None:
+            raise ValidationException("Either ProviderType or HostArn must be specified")
+        if enforce_limit and len(state.connections) >= self.connection_limit:
+            raise LimitExceededException(
+                f"Connection limit exceeded: account {scope[0]} already has "
+                f"{self.connection_limit} connections in {scope[1]}"
+            )
+        _check_tag_count(tags or {})
+        record = Connection(
+            connection_arn=connection_arn(service, scope[1], scope[0]),
+            connection_name=name,
+            provider_type=provider_type,
+            owner_account_id=scope[0],
+            connection_status=status,
+            host_arn=host_arn,
+            provider_endpoint=provider_endpoint,
+            tags=dict(tags or {}),
+            sequence=self._take_sequence(),
+        )
+        state.connections[record.connection_arn] = record
+        return record
 
     def _scope(self, scope: Scope) -> _ScopeState:
         return self._scopes.setdefault(scope, _ScopeState())

@@ -9,6 +9,7 @@ __all__ = [
     "HOST_PROVIDER_TYPES",
     "HOST_STATUSES",
     "Connection",
+    "ConnectionSeed",
     "Host",
     "Scope",
     "VpcConfiguration",
@@ -61,6 +62,19 @@ class Connection:
     tags: dict[str, str] = field(default_factory=dict)
     # Creation order; list operations page in this order and page tokens point into it.
     sequence: int = 0
+
+
+@dataclass(frozen=True)
+class ConnectionSeed:
+    """A connection the control API asks for (checked already; no quota applies)."""
+
+    scope: Scope
+    service: str
+    name: str
+    provider_type: str | None
+    host_arn: str | None = None
+    tags: dict[str, str] | None = None
+    status: str = "AVAILABLE"
 
 
 @dataclass

@@ -8,6 +8,9 @@ Backend's records (backend.py), and its control routes are here::
     POST   /_emulator/connections  {"ConnectionName", "ProviderType" | "HostArn", "Region"?,
                                     "Account"?, "ConnectionStatus"?, "Service"?, "Tags"?}
                                    -> {"ConnectionArn"}
+    POST   /_emulator/connections/batch
+                                   {"Connections": [{...as above}, ...]} -> {"ConnectionArns"}
+                                   (all or none; the state file is written once)
     GET    /_emulator/state        {"Version", "NextSequence", "Connections": [...], "Hosts": [...]}
 """
 
@@ -20,9 +23,15 @@ from emulator.codestar_connections.apis import SERVICE_NAMES, apis, provider_typ
 from emulator.codestar_connections.backend import Backend
 from emulator.codestar_connections.operations import HANDLERS
 from emulator.codestar_connections.persistence import state_to_json
-from emulator.codestar_connections.records import CONNECTION_STATUSES
+from emulator.codestar_connections.records import CONNECTION_STATUSES, ConnectionSeed
 from emulator.core.errors import ValidationException
-from emulator.core.jsonfields import optional_str, require_str, string_map
+from emulator.core.jsonfields import (
+    optional_str,
+    require_list,
+    require_object,
+    require_str,
+    string_map,
+)
 from emulator.core.service import RequestContext, Route, ServiceApi
 
 __all__ = ["CodestarConnections"]
@@ -41,6 +50,7 @@ class CodestarConnections:
     def __init__(self, backend: Backend, *, account: str) -> None:
         self._backend = backend
         self._account = account
+        self._provider_types = {name: provider_types(name) for name in SERVICE_NAMES}
 
     @property
     def apis(self) -> tuple[ServiceApi, ...]:
@@ -58,6 +68,7 @@ class CodestarConnections:
         return {
             ("POST", "status"): self._set_status,
             ("POST", "connections"): self._create_connection,
+            ("POST", "connections/batch"): self._create_connections,
             ("GET", "state"): lambda _: state_to_json(self._backend.snapshot()),
         }
 
@@ -85,6 +96,20 @@ class CodestarConnections:
         )
 
     def _create_connection(self, body: dict[str, object]) -> object:
+        [record] = self._backend.seed_connections([self._seed(body)])
+        return {"ConnectionArn": record.connection_arn}
+
+    def _create_connections(self, body: dict[str, object]) -> object:
+        items = require_list(body.get("Connections"), "Connections")
+        seeds = [self._seed(require_object(item, "each of Connections")) for item in items]
+        return {
+            "ConnectionArns": [
+                record.connection_arn for record in self._backend.seed_connections(seeds)
+            ]
+        }
+
+    def _seed(self, body: dict[str, object]) -> ConnectionSeed:
+        """A checked seeding request (it may go past the quota so tests can reach the limit)."""
         name = require_str(body, "ConnectionName")
         if not 1 <= len(name) <= 32:
             raise ValidationException("ConnectionName must be 1 to 32 characters long")
@@ -104,21 +129,18 @@ class CodestarConnections:
             )
         provider_type = optional_str(body, "ProviderType")
         if provider_type is not None:
-            allowed = provider_types(service_name)
+            allowed = self._provider_types[service_name]
             if provider_type not in allowed:
                 raise ValidationException(
                     f"ProviderType must be one of {', '.join(allowed)} for {service_name}"
                 )
         tags = body.get("Tags")
-        record = self._backend.create_connection(
-            (account, region),
+        return ConnectionSeed(
+            scope=(account, region),
             service=service_name,
             name=name,
             provider_type=provider_type,
             host_arn=optional_str(body, "HostArn"),
             tags=None if tags is None else string_map(tags, "Tags"),
             status=status,
-            # Seeding sets up a scene; it may go past the quota so tests can reach the limit.
-            enforce_limit=False,
         )
-        return {"ConnectionArn": record.connection_arn}

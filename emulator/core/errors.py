@@ -1,8 +1,13 @@
 """AWS errors the emulator can send, one class per AWS error code.
 
-Every error is rendered the way the AWS JSON 1.0 protocol sends it: the HTTP status below, a body
+Every error is rendered the way the AWS JSON protocols send it: the HTTP status below, a body
 ``{"__type": <code>, "Message": <message>}`` and the header ``x-amzn-ErrorType: <code>``. botocore
 turns the code into ``client.exceptions.<code>`` when the service model declares that shape.
+Errors raised by AWS's front door (bad or expired credentials) name their text ``message``, as AWS
+does (:attr:`AwsError.message_member`). The Query protocol (STS) sends the same error as XML,
+under the code and status AWS's Query services use where they differ
+(:attr:`AwsError.query_code`, :attr:`AwsError.query_status`: ValidationException is
+ValidationError there, UnrecognizedClientException is InvalidClientTokenId 403).
 
 Hierarchy::
 
@@ -16,6 +21,10 @@ Hierarchy::
     ├── LimitExceededException          400  connection or tag quota reached
     ├── MissingAuthenticationTokenException  403  no Authorization header
     ├── IncompleteSignatureException    400  Authorization header without a credential scope
+    ├── UnrecognizedClientException     400  credentials not valid here (opt-in region disabled)
+    ├── ExpiredTokenException           400  issued session credentials past their expiry
+    ├── InvalidActionException          400  Query protocol: no such Action (or Version)
+    ├── MalformedQueryStringException   400  Query protocol: body is not a form
     ├── RequestEntityTooLargeException  413  body over the size limit
     └── InjectedFault                   any  produced by the fault-injection control API
 """
@@ -24,15 +33,19 @@ from __future__ import annotations
 
 __all__ = [
     "AwsError",
+    "ExpiredTokenException",
     "IncompleteSignatureException",
     "InjectedFault",
+    "InvalidActionException",
     "LimitExceededException",
+    "MalformedQueryStringException",
     "MissingAuthenticationTokenException",
     "RequestEntityTooLargeException",
     "ResourceNotFoundException",
     "ResourceUnavailableException",
     "SerializationException",
     "UnknownOperationException",
+    "UnrecognizedClientException",
     "UnsupportedOperationException",
     "ValidationException",
 ]
@@ -43,15 +56,24 @@ class AwsError(Exception):
 
     code: str = "InternalFailure"
     http_status: int = 500
+    message_member: str = "Message"
+    """The JSON member that carries the text (AWS's front door says ``message``)."""
+    query_code: str | None = None
+    """The code in a Query protocol answer, where it is not :attr:`code`."""
+    query_status: int | None = None
+    """The HTTP status of a Query protocol answer, where it is not :attr:`http_status`."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, **members: str) -> None:
         super().__init__(message)
         self.message = message
+        self.members = members
+        """Further members of the error shape (Organizations' ``Reason``), sent as they are."""
 
 
 class ValidationException(AwsError):
     code = "ValidationException"
     http_status = 400
+    query_code = "ValidationError"
 
 
 class SerializationException(AwsError):
@@ -87,10 +109,47 @@ class LimitExceededException(AwsError):
 class MissingAuthenticationTokenException(AwsError):
     code = "MissingAuthenticationTokenException"
     http_status = 403
+    query_code = "MissingAuthenticationToken"
 
 
 class IncompleteSignatureException(AwsError):
     code = "IncompleteSignatureException"
+    http_status = 400
+    query_code = "IncompleteSignature"
+
+
+class UnrecognizedClientException(AwsError):
+    code = "UnrecognizedClientException"
+    http_status = 400
+    message_member = "message"
+    query_code = "InvalidClientTokenId"
+    query_status = 403
+
+    def __init__(
+        self, message: str = "The security token included in the request is invalid."
+    ) -> None:
+        super().__init__(message)
+
+
+class ExpiredTokenException(AwsError):
+    code = "ExpiredTokenException"
+    http_status = 400
+    message_member = "message"
+    query_code = "ExpiredToken"
+
+    def __init__(
+        self, message: str = "The security token included in the request is expired"
+    ) -> None:
+        super().__init__(message)
+
+
+class InvalidActionException(AwsError):
+    code = "InvalidAction"
+    http_status = 400
+
+
+class MalformedQueryStringException(AwsError):
+    code = "MalformedQueryString"
     http_status = 400
 
 
@@ -106,3 +165,6 @@ class InjectedFault(AwsError):
         super().__init__(message)
         self.code = code
         self.http_status = http_status
+        # A test that asks for a code gets that code, whatever the protocol.
+        self.query_code = code
+        self.query_status = http_status

@@ -1,9 +1,15 @@
-"""Faults a test arranges in advance: errors, delays and dropped connections per operation."""
+"""Faults a test arranges in advance: errors, delays and dropped connections per operation.
+
+A fault may strike only a share of the requests it matches (``probability``, drawn from its own
+random generator, seeded when the test wants the same draws every run): "throttle 20 % of every
+call" is one fault with count FOREVER and probability 0.2.
+"""
 
 from __future__ import annotations
 
+import random
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["FOREVER", "Fault", "FaultInjector"]
 
@@ -14,7 +20,7 @@ FOREVER = -1
 @dataclass
 class Fault:
     operation: str
-    """An operation name, or ``*`` for every operation."""
+    """An operation name (of any service), or ``*`` for every operation."""
     error_code: str | None = None
     http_status: int | None = None
     message: str | None = None
@@ -22,12 +28,27 @@ class Fault:
     """How many more requests this fault applies to; FOREVER for all of them."""
     latency_ms: int = 0
     reset_connection: bool = False
+    probability: float | None = None
+    """The chance (0..1) that a matching request is struck; None: every one is."""
+    seed: int | None = None
+    """Seeds the draws, so a run sees the same sequence of strikes and misses."""
+    _random: random.Random | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.probability is not None and self._random is None:
+            self._random = random.Random(self.seed)
 
     def matches(self, operation: str) -> bool:
         return self.operation in ("*", operation)
 
+    def strikes(self) -> bool:
+        """Draw for one matching request (the caller holds the injector's lock)."""
+        if self.probability is None or self._random is None:
+            return True
+        return self._random.random() < self.probability
+
     def to_json(self) -> dict[str, object]:
-        return {
+        shown: dict[str, object] = {
             "Operation": self.operation,
             "ErrorCode": self.error_code,
             "HttpStatus": self.http_status,
@@ -36,10 +57,29 @@ class Fault:
             "LatencyMs": self.latency_ms,
             "ResetConnection": self.reset_connection,
         }
+        if self.probability is not None:
+            shown["Probability"] = self.probability
+            shown["Seed"] = self.seed
+        return shown
+
+    def copy(self) -> Fault:
+        """A snapshot for callers outside the lock (sharing the generator is harmless)."""
+        return Fault(
+            operation=self.operation,
+            error_code=self.error_code,
+            http_status=self.http_status,
+            message=self.message,
+            count=self.count,
+            latency_ms=self.latency_ms,
+            reset_connection=self.reset_connection,
+            probability=self.probability,
+            seed=self.seed,
+            _random=self._random,
+        )
 
 
 class FaultInjector:
-    """The armed faults, consulted once per AWS request; the oldest matching fault wins."""
+    """The armed faults, consulted once per AWS request; the oldest striking fault wins."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -55,16 +95,22 @@ class FaultInjector:
 
     def armed(self) -> list[Fault]:
         with self._lock:
-            return [Fault(**vars(fault)) for fault in self._faults]
+            return [fault.copy() for fault in self._faults]
 
     def take(self, operation: str) -> Fault | None:
-        """The fault for this request, if any, counting the request against it."""
+        """The fault for this request, if any, counting the request against it.
+
+        A fault whose draw misses is passed over as if it did not match (and keeps its count).
+        """
+        if not self._faults:
+            # The common case (no faults at all) takes no lock.
+            return None
         with self._lock:
             for fault in self._faults:
-                if fault.matches(operation):
+                if fault.matches(operation) and fault.strikes():
                     if fault.count != FOREVER:
                         fault.count -= 1
                         if fault.count == 0:
                             self._faults.remove(fault)
-                    return Fault(**vars(fault))
+                    return fault.copy()
         return None

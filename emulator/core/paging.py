@@ -34,12 +34,16 @@ def page(
     query: str,
     max_results: int | None,
     next_token: str | None,
+    default_size: int = DEFAULT_PAGE_SIZE,
 ) -> tuple[list[Item], str | None]:
-    """One page of ``items`` (sorted by ``position``) and the token for the next page, if any."""
+    """One page of ``items`` (sorted by ``position``) and the token for the next page, if any.
+
+    ``default_size`` is the page size when the caller gives no MaxResults (Organizations: 20).
+    """
     fingerprint = hashlib.sha256(query.encode()).hexdigest()[:16]
     after = 0 if next_token is None else _decode(next_token, fingerprint)
     # MaxResults 0 is allowed by the model and means "no preference".
-    size = max_results or DEFAULT_PAGE_SIZE
+    size = max_results or default_size
     remaining = [item for item in items if position(item) > after]
     chosen = remaining[:size]
     if len(remaining) <= size:

@@ -1,173 +1,141 @@
-"""The AWS surface: AWS JSON 1.0 requests in, AWS JSON 1.0 responses out.
+"""The AWS JSON surface: AWS JSON 1.0 and 1.1 requests in, answers of the same version out.
 
-Steps, in the order AWS applies them (an earlier failure hides a later one):
-body size -> Authorization present -> Content-Type and X-Amz-Target known -> injected fault ->
-operation supported -> body is a JSON object -> members match the service model -> the
-operation itself. Every request, refused or not, is written to the call log.
+A request names its API and operation in ``X-Amz-Target`` (CodeStar Connections and
+CodeConnections speak 1.0, Organizations 1.1). Steps, in the order AWS applies them (an earlier
+failure hides a later one): body size -> Authorization present -> credentials usable (issued
+session not expired, region enabled for the account) -> Content-Type and X-Amz-Target known ->
+injected fault -> operation supported -> body is a JSON object -> members match the service
+model -> the operation itself. Every request, refused or not, is written to the call log.
 
-A Content-Type other than AWS JSON 1.0 names another protocol (AWS answers such requests with
-UnknownOperationException); a request without one is read as AWS JSON 1.0.
+A Content-Type other than the API's names another protocol (AWS answers such requests with
+UnknownOperationException); a request without one is read as the API's. A request whose target
+names no API is answered for the API its SigV4 scope was signed for, else for the first one.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import sys
-import time
-import traceback
+from collections.abc import Sequence
 
 from emulator.core.calls import Call, CallLog
 from emulator.core.errors import (
     AwsError,
-    IncompleteSignatureException,
-    InjectedFault,
-    MissingAuthenticationTokenException,
     RequestEntityTooLargeException,
     SerializationException,
     UnknownOperationException,
     UnsupportedOperationException,
 )
 from emulator.core.faults import FaultInjector
-from emulator.core.service import RequestContext, Service, resolve_target
+from emulator.core.identity import Identity
+from emulator.core.service import RequestContext, Service, ServiceApi, resolve_target
 from emulator.core.shapes import conform_to_shape, validate_input
+from emulator.core.sigv4 import scope_service
+from emulator.core.surface import AwsSurface
 from emulator.core.wire import (
-    AWS_JSON_CONTENT_TYPE,
     MAX_BODY_BYTES,
     HttpRequest,
     HttpResponse,
     error_response,
     json_response,
+    media_type,
 )
 
 __all__ = ["AwsProtocol"]
 
-# SigV4: "AWS4-HMAC-SHA256 Credential=AKID/20240101/us-east-1/codeconnections/aws4_request, ..."
-_CREDENTIAL = re.compile(
-    r"Credential=(?P<key>[^/,\s]+)/\d{8}/(?P<region>[a-z0-9-]+)/[^/,\s]+/aws4_request"
-)
-_ACCOUNT_KEY = re.compile(r"\d{12}")
 
-_DEFAULT_FAULT_CODES = {429: "ThrottlingException", 503: "ServiceUnavailable"}
-
-
-class AwsProtocol:
-    """A service's AWS surface: every request checked in AWS's order, logged, then answered."""
+class AwsProtocol(AwsSurface):
+    """The AWS JSON APIs of ``services``: every request checked in AWS's order, logged, answered."""
 
     def __init__(
-        self, service: Service, faults: FaultInjector, calls: CallLog, *, account: str
+        self,
+        services: Service | Sequence[Service],
+        faults: FaultInjector,
+        calls: CallLog,
+        *,
+        account: str | None = None,
+        identity: Identity | None = None,
     ) -> None:
-        self._service = service
-        self._faults = faults
-        self._calls = calls
-        self._account = account
+        if identity is None:
+            if account is None:
+                raise TypeError("give the default account or an Identity")
+            identity = Identity(default_account=account)
+        chosen = (services,) if not isinstance(services, Sequence) else tuple(services)
+        json_services = [s for s in chosen if any(a.protocol == "json" for a in s.apis)]
+        super().__init__(json_services, faults, calls, identity)
+        self._apis = tuple(
+            api for service in self._services for api in service.apis if api.protocol == "json"
+        )
+        if not self._apis:
+            raise ValueError("no service speaks AWS JSON")
 
-    def handle(self, request: HttpRequest) -> HttpResponse:
-        call = Call(time=time.time(), user_agent=request.headers.get("user-agent"))
-        try:
-            response = self._dispatch(request, call)
-        except AwsError as error:
-            response = error_response(error)
-            call.error_code = error.code
-        except Exception:
-            # A bug here must not take the server down; the client sees what AWS sends then.
-            traceback.print_exc(file=sys.stderr)
-            response = error_response(AwsError("The emulator failed to process the request"))
-            call.error_code = "InternalFailure"
-        call.http_status = None if response.reset else response.status
-        if response.reset:
-            call.error_code = "ConnectionReset"
-        self._calls.append(call)
-        return response
-
-    def _dispatch(self, request: HttpRequest, call: Call) -> HttpResponse:
+    def _dispatch(self, request: HttpRequest, call: Call, request_id: str) -> HttpResponse:
         if request.oversized:
             raise RequestEntityTooLargeException(
                 f"Request body exceeds the limit of {MAX_BODY_BYTES} bytes"
             )
         params, body_error = _decode_body(request.body)
-        call.arn = _arn_in(params, self._service.arn_members)
-
         target = request.headers.get("x-amz-target", "")
-        resolved = resolve_target(self._service.apis, target)
+        resolved = resolve_target(self._apis, target)
+        api = resolved[0] if resolved is not None else self._fallback_api(request)
+        service = self._service_of(api)
+        call.arn = _arn_in(params, service.arn_members)
         if resolved is not None:
             call.service, call.operation = resolved[0].name, resolved[1]
 
-        context = self._authenticate(request, call)
+        caller, region = self._authenticate(request, call)
         content_type = request.headers.get("content-type")
-        if content_type is not None and not _is_aws_json(content_type):
+        if content_type is not None and media_type(content_type) != api.content_type:
             raise UnknownOperationException(
                 f"Unknown operation: Content-Type {content_type!r} is not "
-                f"{AWS_JSON_CONTENT_TYPE}, the protocol of this API"
+                f"{api.content_type}, the protocol of this API"
             )
         if resolved is None:
             raise UnknownOperationException(
-                f"Unknown operation: X-Amz-Target {target!r} names no {self._service.apis_title} "
+                f"Unknown operation: X-Amz-Target {target!r} names no {service.apis_title} "
                 "operation"
                 if target
                 else "Unknown operation: the X-Amz-Target header is missing"
             )
-        service, operation_name = resolved
-        operation = service.operation(operation_name)
+        operation_name = resolved[1]
+        operation = api.operation(operation_name)
         if operation is None:
             raise UnknownOperationException(
-                f"Unknown operation: {service.name} has no operation {operation_name!r}"
+                f"Unknown operation: {api.name} has no operation {operation_name!r}"
             )
 
         fault_response = self._apply_fault(operation_name)
         if fault_response is not None:
             return fault_response
 
-        if not self._service.supports(operation_name):
+        if not service.supports(operation_name):
             raise UnsupportedOperationException(
-                f"{operation_name} is not supported by the {self._service.title} emulator"
+                f"{operation_name} is not supported by the {service.title} emulator"
             )
         if body_error is not None:
             raise body_error
         validate_input(operation.input_shape, params)
-        result = self._service.call(
+        result = service.call(
             operation_name,
-            RequestContext(service=service.name, account=context[0], region=context[1]),
+            RequestContext(service=api.name, account=caller.account, region=region, caller=caller),
             params,
         )
-        return json_response(200, conform_to_shape(operation.output_shape, result))
+        return json_response(
+            200, conform_to_shape(operation.output_shape, result), content_type=api.content_type
+        )
 
-    def _authenticate(self, request: HttpRequest, call: Call) -> tuple[str, str]:
-        """(account, region) of the caller. Only presence is checked, never the signature."""
-        authorization = request.headers.get("authorization")
-        if authorization is None:
-            raise MissingAuthenticationTokenException("Missing Authentication Token")
-        credential = _CREDENTIAL.search(authorization)
-        if credential is None:
-            raise IncompleteSignatureException(
-                "Authorization header requires a SigV4 'Credential' parameter of the form "
-                "Credential=KEY/YYYYMMDD/REGION/SERVICE/aws4_request"
-            )
-        # moto's convention: a 12-digit access key id stands for the account it is used in.
-        key = credential["key"]
-        call.access_key_id = key
-        call.account = key if _ACCOUNT_KEY.fullmatch(key) else self._account
-        call.region = credential["region"]
-        return call.account, call.region
+    def _error(self, error: AwsError, request: HttpRequest, request_id: str) -> HttpResponse:
+        target = request.headers.get("x-amz-target", "")
+        resolved = resolve_target(self._apis, target)
+        api = resolved[0] if resolved is not None else self._fallback_api(request)
+        return error_response(error, content_type=api.content_type)
 
-    def _apply_fault(self, operation: str) -> HttpResponse | None:
-        fault = self._faults.take(operation)
-        if fault is None:
-            return None
-        if fault.latency_ms:
-            time.sleep(fault.latency_ms / 1000)
-        if fault.reset_connection:
-            return HttpResponse(status=0, reset=True)
-        if fault.error_code is None and fault.http_status is None:
-            return None
-        status = fault.http_status or 400
-        code = fault.error_code or _DEFAULT_FAULT_CODES.get(status, "InternalFailure")
-        raise InjectedFault(code, status, fault.message or f"{code} injected by the emulator")
-
-
-def _is_aws_json(content_type: str) -> bool:
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    return media_type == AWS_JSON_CONTENT_TYPE
+    def _fallback_api(self, request: HttpRequest) -> ServiceApi:
+        """The API a request without a known target is answered for: its signing service's."""
+        signed_for = scope_service(request.headers)
+        for api in self._apis:
+            if api.signing_name == signed_for:
+                return api
+        return self._apis[0]
 
 
 def _decode_body(body: bytes) -> tuple[dict[str, object], AwsError | None]:

@@ -1,20 +1,23 @@
 """The HTTP server: one thread per connection, HTTP/1.1 keep-alive, AWS surface plus control API.
 
-:class:`Server` serves one :class:`.service.Service`; emulator/server.py makes the CodeStar
-Connections one (``EmulatorServer``, the in-process entry point of the tests).
+:class:`Server` serves several :class:`.service.Service` on one endpoint (clients set one
+``AWS_ENDPOINT_URL``): Query requests (form-encoded, no ``X-Amz-Target``) go to the Query
+surface, every other AWS request to the AWS JSON surface, ``/_emulator/`` to the control API.
+All share one :class:`.identity.Identity` (issued sessions, enabled regions), one fault
+injector and one call log. emulator/server.py makes the emulator's (``EmulatorServer``, the
+in-process entry point of the tests): CodeStar Connections, Organizations and STS.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ipaddress
-import re
 import socket
 import socketserver
 import struct
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Self
@@ -22,13 +25,19 @@ from typing import Any, Self
 from emulator.core.calls import CallLog
 from emulator.core.control import CONTROL_PREFIX, ControlApi
 from emulator.core.faults import FaultInjector
+from emulator.core.identity import ACCOUNT_PATTERN, Identity
 from emulator.core.protocol import AwsProtocol
-from emulator.core.service import Service
-from emulator.core.wire import MAX_BODY_BYTES, HttpRequest, HttpResponse
+from emulator.core.query import QueryProtocol
+from emulator.core.service import ControlSurface, Service
+from emulator.core.wire import (
+    MAX_BODY_BYTES,
+    MAX_CONTROL_BODY_BYTES,
+    REQUEST_ID_HEADER,
+    HttpRequest,
+    HttpResponse,
+)
 
 __all__ = ["ACCOUNT_PATTERN", "Server"]
-
-ACCOUNT_PATTERN = re.compile(r"\d{12}")
 
 Dispatch = Callable[[HttpRequest], HttpResponse]
 
@@ -40,18 +49,37 @@ _IDLE_TIMEOUT_SECONDS = 120
 
 
 class Server:
-    """``service`` on ``host:port`` (port 0: any free port), with the control API beside it."""
+    """``services`` on ``host:port`` (port 0: any free port), with the control API beside it.
+
+    ``account`` is the default account (of callers whose key id is not 12 digits); give an
+    ``identity`` to share its issued sessions with a service that issues them (STS).
+    """
 
     def __init__(
-        self, service: Service, *, host: str = "127.0.0.1", port: int = 0, account: str
+        self,
+        services: Service | Sequence[Service],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        account: str,
+        identity: Identity | None = None,
     ) -> None:
         if not ACCOUNT_PATTERN.fullmatch(account):
             raise ValueError(f"account must be 12 digits, got {account!r}")
+        if identity is not None and identity.default_account != account:
+            raise ValueError("the identity's default account is not the server's account")
+        chosen: tuple[Service, ...] = (
+            tuple(services) if isinstance(services, Sequence) else (services,)
+        )
         self._requested = (host, port)
+        self.identity = identity or Identity(default_account=account)
         faults = FaultInjector()
         calls = CallLog()
-        self._protocol = AwsProtocol(service, faults, calls, account=account)
-        self._control = ControlApi(service, faults, calls)
+        self._protocol = AwsProtocol(chosen, faults, calls, identity=self.identity)
+        self._query = QueryProtocol(chosen, faults, calls, self.identity)
+        parts: list[ControlSurface] = [*chosen, self.identity]
+        apis = [api for service in chosen for api in service.apis]
+        self._control = ControlApi(parts, apis, faults, calls)
         self._httpd: _HttpServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -116,9 +144,15 @@ class Server:
         return self._httpd
 
     def _dispatch(self, request: HttpRequest) -> HttpResponse:
-        if request.path == CONTROL_PREFIX.rstrip("/") or request.path.startswith(CONTROL_PREFIX):
+        if _is_control(request.path):
             return self._control.handle(request)
+        if self._query.accepts(request):
+            return self._query.handle(request)
         return self._protocol.handle(request)
+
+
+def _is_control(path: str) -> bool:
+    return path == CONTROL_PREFIX.rstrip("/") or path.startswith(CONTROL_PREFIX)
 
 
 class _HttpServer(ThreadingHTTPServer):
@@ -187,11 +221,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:
         self._serve()
 
+    # The id the answer being sent carries already (a Query body names it too); None: make one.
+    _request_id: str | None = None
+
     def send_response(self, code: int, message: str | None = None) -> None:
         super().send_response(code, message)
         # Here rather than in the layers above, so that every answer has one, including the
         # errors http.server sends on its own (malformed request line, unsupported method).
-        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        self.send_header(REQUEST_ID_HEADER, self._request_id or str(uuid.uuid4()))
+        self._request_id = None
 
     def log_message(self, format: str, *args: object) -> None:
         # Tests and the demo read stdout/stderr; a line per request would drown them.
@@ -208,7 +246,7 @@ class _Handler(BaseHTTPRequestHandler):
         if length < 0:
             self._send_plain(400, "Content-Length is not a non-negative integer")
             return
-        oversized = length > MAX_BODY_BYTES
+        oversized = length > (MAX_CONTROL_BODY_BYTES if _is_control(self.path) else MAX_BODY_BYTES)
         drained = True
         if oversized:
             # Reading the body to the end (and dropping it) lets the client read the error: close
@@ -243,8 +281,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         try:
+            headers = dict(response.headers)
+            self._request_id = headers.pop(REQUEST_ID_HEADER, None)
             self.send_response(response.status)
-            for name, value in response.headers.items():
+            for name, value in headers.items():
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(response.body)))
             if response.close:

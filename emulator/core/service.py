@@ -2,9 +2,11 @@
 
 A service is described by botocore's own models (:class:`ServiceApi`: one per API name, e.g.
 codestar-connections and codeconnections), answers the operations it supports
-(:meth:`Service.call`) and may add routes to the control API. The AWS JSON 1.0 layer
-(:mod:`.protocol`) and the control API (:mod:`.control`) know nothing else of it, so a second
-service (Organizations, STS) slots in beside the first.
+(:meth:`Service.call`) and may add routes to the control API. The model says which protocol an
+API speaks: AWS JSON 1.0 or 1.1 (:mod:`.protocol`, routed by ``X-Amz-Target``) or Query
+(:mod:`.query`, routed by ``Action`` and the signing service). The protocols and the control API
+(:mod:`.control`) know nothing else of a service, so several are served side by side
+(CodeStar Connections, Organizations, STS).
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from typing import Protocol
 
 from botocore.model import OperationModel, ServiceModel
 
-__all__ = ["RequestContext", "Route", "Service", "ServiceApi", "resolve_target"]
+from emulator.core.callers import Caller, root_caller
+
+__all__ = [
+    "ControlSurface",
+    "RequestContext",
+    "Route",
+    "Service",
+    "ServiceApi",
+    "resolve_target",
+]
 
 Route = Callable[[dict[str, object]], object]
 """A control API endpoint: the decoded JSON body in, a JSON-able answer out."""
@@ -29,9 +40,37 @@ class ServiceApi:
     model: ServiceModel
 
     @property
+    def protocol(self) -> str:
+        """``json`` or ``query``: the one of the API's protocols the emulator speaks.
+
+        A model may list several (codeconnections: ``smithy-rpc-v2-cbor`` first, then ``json``);
+        the SDKs pick one they support, and every SDK supports these two.
+        """
+        metadata = self.model.metadata
+        spoken = metadata.get("protocols") or [metadata["protocol"]]
+        for protocol in ("json", "query"):
+            if protocol in spoken:
+                return protocol
+        return str(metadata["protocol"])
+
+    @property
+    def content_type(self) -> str:
+        """The Content-Type of a JSON API's requests and answers: ``application/x-amz-json-1.1``."""
+        return f"application/x-amz-json-{self.model.metadata.get('jsonVersion', '1.0')}"
+
+    @property
+    def signing_name(self) -> str:
+        """The service in the SigV4 credential scope: ``sts``, ``organizations``."""
+        metadata = self.model.metadata
+        return str(metadata.get("signingName") or metadata["endpointPrefix"])
+
+    @property
     def target_prefix(self) -> str:
-        """The full prefix botocore sends: ``com.amazonaws.<...>.CodeConnections_20231201``."""
-        return str(self.model.metadata["targetPrefix"])
+        """The full prefix botocore sends: ``com.amazonaws.<...>.CodeConnections_20231201``.
+
+        Empty for a Query API, which has none.
+        """
+        return str(self.model.metadata.get("targetPrefix", ""))
 
     @property
     def short_target_prefix(self) -> str:
@@ -52,14 +91,32 @@ class RequestContext:
     """The API the request came through (new ARNs carry it)."""
     account: str
     region: str
+    caller: Caller | None = None
+    """The principal that signed (None: the account's root user, see :attr:`principal`)."""
 
     @property
     def scope(self) -> tuple[str, str]:
         """(account, region): where AWS keeps the records a request sees."""
         return (self.account, self.region)
 
+    @property
+    def principal(self) -> Caller:
+        return self.caller or root_caller(self.account, self.account)
 
-class Service(Protocol):
+
+class ControlSurface(Protocol):
+    """Something with control routes of its own and state the control API's reset clears."""
+
+    def control_routes(self) -> Mapping[tuple[str, str], Route]:
+        """Control endpoints, by (method, name under ``/_emulator/``)."""
+        ...
+
+    def reset(self) -> None:
+        """Forget every record (the control API's reset)."""
+        ...
+
+
+class Service(ControlSurface, Protocol):
     """A service the emulator answers."""
 
     @property
@@ -92,14 +149,6 @@ class Service(Protocol):
         """Answer a validated request; raise an :class:`.errors.AwsError` to refuse it."""
         ...
 
-    def control_routes(self) -> Mapping[tuple[str, str], Route]:
-        """The service's own control endpoints, by (method, name under ``/_emulator/``)."""
-        ...
-
-    def reset(self) -> None:
-        """Forget every record (the control API's reset)."""
-        ...
-
 
 def resolve_target(apis: tuple[ServiceApi, ...], target: str) -> tuple[ServiceApi, str] | None:
     """The API and operation name an ``X-Amz-Target`` header names; None for a foreign prefix.
@@ -109,6 +158,6 @@ def resolve_target(apis: tuple[ServiceApi, ...], target: str) -> tuple[ServiceAp
     """
     prefix, _, operation = target.rpartition(".")
     for api in apis:
-        if prefix in (api.target_prefix, api.short_target_prefix):
+        if api.target_prefix and prefix in (api.target_prefix, api.short_target_prefix):
             return api, operation
     return None

@@ -9,15 +9,27 @@ from emulator.core.errors import AwsError
 
 __all__ = [
     "AWS_JSON_CONTENT_TYPE",
+    "FORM_CONTENT_TYPE",
     "MAX_BODY_BYTES",
+    "MAX_CONTROL_BODY_BYTES",
+    "REQUEST_ID_HEADER",
+    "XML_CONTENT_TYPE",
     "HttpRequest",
     "HttpResponse",
     "error_response",
     "json_response",
+    "media_type",
+    "xml_response",
 ]
 
 MAX_BODY_BYTES = 1024 * 1024
+MAX_CONTROL_BODY_BYTES = 64 * 1024 * 1024
+"""The control API takes bigger bodies: seeding 16,000 connections is one request of ~2 MiB."""
 AWS_JSON_CONTENT_TYPE = "application/x-amz-json-1.0"
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+XML_CONTENT_TYPE = "text/xml"
+REQUEST_ID_HEADER = "x-amzn-RequestId"
+"""Set by the protocol when the body names the request id too (Query); else the server adds one."""
 
 
 @dataclass(frozen=True)
@@ -52,13 +64,26 @@ def json_response(
     )
 
 
+def xml_response(status: int, body: bytes, *, request_id: str) -> HttpResponse:
+    return HttpResponse(
+        status=status,
+        body=body,
+        headers={"Content-Type": XML_CONTENT_TYPE, REQUEST_ID_HEADER: request_id},
+    )
+
+
 def error_response(
     error: AwsError, *, status: int | None = None, content_type: str = AWS_JSON_CONTENT_TYPE
 ) -> HttpResponse:
     response = json_response(
         status or error.http_status,
-        {"__type": error.code, "Message": error.message},
+        {"__type": error.code, error.message_member: error.message, **error.members},
         content_type=content_type,
     )
     response.headers["x-amzn-ErrorType"] = error.code
     return response
+
+
+def media_type(content_type: str) -> str:
+    """``application/x-amz-json-1.0; charset=utf-8`` -> ``application/x-amz-json-1.0``."""
+    return content_type.split(";", 1)[0].strip().lower()

@@ -11,9 +11,11 @@ to 3 unless a test removes it).
 from __future__ import annotations
 
 import socket
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import grpc
@@ -228,6 +230,31 @@ def _closed_port() -> int:
     return port
 
 
+@pytest.fixture(scope="module")
+def not_aws() -> Iterator[str]:
+    """An HTTP endpoint that answers every request 200 with JSON no AWS protocol expects."""
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = b'{"hello": "this is not STS"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
 @dataclass(frozen=True)
 class ReadFault:
     """What goes wrong during a refresh's Read, and what the error must then say."""
@@ -274,7 +301,8 @@ READ_FAULTS: dict[str, ReadFault] = {
     "profile not found": ReadFault(
         env={"AWS_PROFILE": "no-such-profile"}, expected="'no-such-profile' not found"
     ),
-    "an answer that is not AWS's (STS at the emulator)": ReadFault(
+    "an answer that is not AWS's (STS at a plain JSON server)": ReadFault(
+        env={"AWS_ENDPOINT_URL_STS": "{not_aws}"},
         props={"assumeRoleArn": "arn:aws:iam::123456789012:role/reader"},
         expected="ResponseParserError",
     ),
@@ -299,6 +327,7 @@ READ_FAULTS: dict[str, ReadFault] = {
 def test_refresh_raises_and_never_drops_the_resource_on_any_error_but_not_found(
     host_factory: HostFactory,
     emulator: EmulatorClient,
+    not_aws: str,
     capsys: pytest.CaptureFixture[str],
     case: str,
 ) -> None:
@@ -310,7 +339,7 @@ def test_refresh_raises_and_never_drops_the_resource_on_any_error_but_not_found(
     )
     inputs, id_, outputs = _deployed(host_factory(config), arn)
     port = _closed_port()
-    env = {name: value.format(port=port) for name, value in fault.env.items()}
+    env = {name: value.format(port=port, not_aws=not_aws) for name, value in fault.env.items()}
     refreshing = host_factory(
         config,
         unset=tuple(n for n, v in env.items() if not v),
@@ -373,12 +402,12 @@ def test_resource_unavailable_says_what_to_do(
 
 
 def test_sts_endpoint_that_answers_in_another_protocol_fails_check_clearly(
-    host_factory: HostFactory, emulator: EmulatorClient
+    host_factory: HostFactory, emulator: EmulatorClient, not_aws: str
 ) -> None:
-    # AWS_ENDPOINT_URL covers STS too: a role read through an endpoint that is not STS gets
-    # an answer botocore cannot parse, which is not a BotoCoreError.
+    # A role read through an endpoint that is not STS (a proxy's or another service's JSON)
+    # gets an answer botocore cannot parse, which is not a BotoCoreError.
     arn = emulator.create_connection("behind-a-role")
-    host = host_factory()
+    host = host_factory(AWS_ENDPOINT_URL_STS=not_aws)
 
     _, failures = host.check(
         {"connectionArn": arn, "assumeRoleArn": "arn:aws:iam::123456789012:role/reader"}

@@ -20,7 +20,7 @@ from pulumi_codestar_connections import aws
 from pulumi_codestar_connections.cli.main import main as cli_main
 from tests.support.call_log import provider_calls
 from tests.support.hosts import HostFactory
-from tests.support.iam import readme_iam_actions
+from tests.support.iam import readme_iam_policies
 
 
 def actions_of(calls: list[dict[str, object]]) -> set[str]:
@@ -92,8 +92,48 @@ def test_readme_iam_policy_lists_exactly_the_actions_the_provider_and_cli_use(
     aws.clear_client_cache()
 
     used = Counter(f"{c['Service']}:{c['Operation']}" for c in provider_calls(emulator))
-    listed = readme_iam_actions()
+    listed = readme_iam_policies()[0]
     with capsys.disabled():
         print(f"\nIAM actions used by this suite's lookups: {dict(sorted(used.items()))}")
     assert set(used) - listed == set(), "used but missing from the README's IAM policy"
     assert listed - set(used) == set(), "granted by the README's IAM policy but never used"
+
+
+def test_readme_inventory_policies_list_exactly_what_each_side_uses(
+    emulator: EmulatorClient, aws_env: dict[str, str]
+) -> None:
+    """Where the inventory runs (the management account) and in the members (the role)."""
+    management = emulator.organization()["ManagementAccountId"]
+    team = emulator.create_organizational_unit("team")
+    member = emulator.create_account("member", parent_id=team)
+    emulator.create_role(member, "codestar-inventory")
+    aws.clear_client_cache()  # clients an earlier in-process test made with other keys
+    for service in ("codestar-connections", "codeconnections"):
+        emulator.create_connection(f"in-{service}", account=member, service=service)
+        for scope in ([], ["--ou", team]):
+            stderr = io.StringIO()
+            code = cli_main(
+                [
+                    "inventory",
+                    "--organization",
+                    *scope,
+                    "--role-name",
+                    "codestar-inventory",
+                    "--service",
+                    service,
+                    "--no-progress",
+                ],
+                stdin=io.StringIO(),
+                stdout=io.StringIO(),
+                stderr=stderr,
+            )
+            assert code == 0, (service, scope, stderr.getvalue())
+    aws.clear_client_cache()
+
+    calls = provider_calls(emulator)
+    runner = actions_of([c for c in calls if c["Account"] == management])
+    members = actions_of([c for c in calls if c["Account"] == member])
+    _, runs, role = readme_iam_policies()
+    # The caller reads its own account with its own credentials: the role's actions, there too.
+    assert runner - role == runs
+    assert members == role

@@ -8,6 +8,8 @@
     examples_python    the examples' venv (pulumi-aws, pulumi-policy, the test runner)
     plugin_python      the venv of a program on the plugin's generated Python SDK
     actionlint         actionlint, built from its Go module (the workflows cannot run here)
+    chromium           Debian's Chromium (/usr/bin/chromium), apt-get installed when missing (as
+                       root): the HTML inventory report is tested in a real headless browser
 
 No test may count on another having run first or on what an earlier run left in a cache: a
 tool is looked for, and built when missing, by the fixture of the test that needs it. A tool
@@ -20,7 +22,10 @@ host): each fixture is then seen building its tool from nothing, and the tool wo
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import os
+import shutil
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,6 +42,8 @@ from devkit.tools import (
     GoTool,
     Tool,
     ToolUnavailable,
+    cache_root,
+    run_step,
 )
 from tests.support.required import unavailable
 
@@ -44,6 +51,7 @@ __all__ = [
     "TOOL_FIXTURES",
     "actionlint",
     "aws_cli",
+    "chromium",
     "examples_python",
     "langhost_cli",
     "plugin_python",
@@ -63,6 +71,7 @@ TOOL_FIXTURES: dict[str, tuple[str, ...] | None] = {
     "examples_python": None,
     "plugin_python": None,
     "actionlint": None,
+    "chromium": None,
 }
 
 
@@ -199,3 +208,50 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 def actionlint() -> Path:
     """actionlint, built from its Go module."""
     return _cached_tool(ACTIONLINT)
+
+
+# Debian's package: the registries reach Debian's archive, and no browser build of Playwright's
+# own can be downloaded here. The chromium-driver package is not needed (Playwright speaks CDP).
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def _ensure_chromium() -> Path:
+    """/usr/bin/chromium, installed first with apt-get when it is missing.
+
+    apt installs system-wide, not under the cache: a machine that has it keeps it, and the
+    cold-cache job sees it installed only on a machine that never had it. apt-get needs root
+    (as on CI and the developers' machines here); anywhere else the tests skip (fail on CI).
+    """
+    if not CHROMIUM.is_file():
+        apt_get = shutil.which("apt-get")
+        if apt_get is None or os.geteuid() != 0:
+            raise ToolUnavailable(f"{CHROMIUM} is missing; `apt-get install chromium` (as root)")
+        cache_root().mkdir(parents=True, exist_ok=True)
+        with (cache_root() / ".chromium.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not CHROMIUM.is_file():
+                # Wait for another apt (up to the step's limit) rather than fail on its lock.
+                apt = [apt_get, "-q", "-o", "DPkg::Lock::Timeout=600"]
+                run_step([*apt, "update"], DEBIAN_FRONTEND="noninteractive")
+                run_step(
+                    [*apt, "install", "-y", "--no-install-recommends", "chromium"],
+                    DEBIAN_FRONTEND="noninteractive",
+                )
+    run_step([str(CHROMIUM), "--version"], timeout=60)  # it runs, not only exists
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium, for tests in a real headless browser (driven by Playwright)."""
+    started = time.monotonic()
+    try:
+        return _ensure_chromium()
+    except ToolUnavailable as error:
+        unavailable(
+            "Chromium (the HTML report's browser tests)",
+            "SKIPPED, Chromium is unavailable",
+            str(error),
+        )
+    finally:
+        _SECONDS["chromium"] = time.monotonic() - started

@@ -34,17 +34,21 @@ from .translate import count_attempts
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_READ_TIMEOUT",
+    "assumed_role_credentials",
+    "client_config",
     "client_for",
     "configure_clients",
     "forget_clients",
+    "new_session",
 ]
 
 # Timeouts short enough that a dead endpoint fails a preview in seconds, not minutes.
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 20.0
 _MAX_POOL_CONNECTIONS = 32
-# Every client this project makes: the two connection APIs, and STS for roles.
-_SERVICES = (*SERVICES, "sts")
+# Every client this project makes: the two connection APIs, STS for roles, Organizations for
+# the inventory's accounts.
+_SERVICES = (*SERVICES, "sts", "organizations")
 
 
 class _Loader(botocore.loaders.Loader):
@@ -82,7 +86,7 @@ def _new_session(profile: str | None) -> botocore.session.Session:
     return session
 
 
-def _client_config(
+def client_config(
     max_attempts: int | None = None,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     read_timeout: float = DEFAULT_READ_TIMEOUT,
@@ -109,7 +113,7 @@ def _client_config(
 class _Settings:
     """The botocore Config new clients get (replaced by :func:`configure_clients`)."""
 
-    config = _client_config()
+    config = client_config()
 
 
 _SessionKey = tuple[str | None, AssumeRole | None]
@@ -147,8 +151,17 @@ def _session(profile: str | None, role: AssumeRole | None) -> botocore.session.S
     before they expire, and nothing writes them anywhere (not to state, not to a cache file).
     """
     session = _sessions.get((profile, role))
-    if session is not None:
-        return session
+    if session is None:
+        session = _sessions[(profile, role)] = new_session(profile, role)
+    return session
+
+
+def new_session(profile: str | None, role: AssumeRole | None) -> botocore.session.Session:
+    """A session of its own (not cached), its credentials the role's when there is one.
+
+    Its clients must be made under a lock of the caller's: botocore sessions are not
+    thread-safe while they create clients.
+    """
     session = _new_session(profile)
     if role is not None:
         # The base credentials come from a session of their own: asking this one would cache
@@ -159,8 +172,11 @@ def _session(profile: str | None, role: AssumeRole | None) -> botocore.session.S
             extra["ExternalId"] = role.external_id
         fetcher = AssumeRoleCredentialFetcher(
             # STS in the session's region (or us-east-1): regional STS endpoints need one.
+            # Our config: the user agent, standard retries and the timeouts, for STS too.
             client_creator=functools.partial(
-                base.create_client, region_name=base.get_config_variable("region") or "us-east-1"
+                base.create_client,
+                region_name=base.get_config_variable("region") or "us-east-1",
+                config=_Settings.config,
             ),
             source_credentials=base.get_credentials(),
             role_arn=role.role_arn,
@@ -171,8 +187,40 @@ def _session(profile: str | None, role: AssumeRole | None) -> botocore.session.S
         )
         resolver = session.get_component("credential_provider")
         resolver.insert_before("env", _FixedProvider(credentials))
-    _sessions[(profile, role)] = session
     return session
+
+
+def assumed_role_credentials(role: AssumeRole, *, sts: Any) -> Credentials:
+    """``role``'s credentials, assumed with ``sts`` (a client of the base credentials) on first
+    use and again shortly before they expire (botocore's refresh windows).
+
+    The inventory assumes a role in each of hundreds of accounts: one STS client for all of
+    them, where :func:`new_session` makes a session and a client per role and per refresh.
+    """
+    extra = {"RoleSessionName": role.session_name}
+    if role.external_id:
+        extra["ExternalId"] = role.external_id
+    fetcher = _SharedClientFetcher(
+        sts,
+        client_creator=None,
+        source_credentials=None,
+        role_arn=role.role_arn,
+        extra_args=extra,
+    )
+    return DeferredRefreshableCredentials(
+        refresh_using=fetcher.fetch_credentials, method="assume-role"
+    )
+
+
+class _SharedClientFetcher(AssumeRoleCredentialFetcher):
+    """botocore's AssumeRole fetcher, calling through one given STS client."""
+
+    def __init__(self, sts: Any, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._sts = sts
+
+    def _create_client(self) -> Any:
+        return self._sts
 
 
 class _FixedProvider(CredentialProvider):
@@ -201,7 +249,7 @@ def configure_clients(
     config ``codestar:maxAttempts``, ``codestar:connectTimeout`` and ``codestar:readTimeout``;
     None keeps the default.
     """
-    config = _client_config(
+    config = client_config(
         max_attempts,
         DEFAULT_CONNECT_TIMEOUT if connect_timeout is None else connect_timeout,
         DEFAULT_READ_TIMEOUT if read_timeout is None else read_timeout,

@@ -35,6 +35,7 @@ examples:
   {CLI_NAME} check "$CONNECTION_ARN" --status AVAILABLE || echo "finish the handshake first"
   {CLI_NAME} wait "$CONNECTION_ARN" --status AVAILABLE --timeout 900
   pulumi stack output --json | {CLI_NAME} stack-outputs --status AVAILABLE
+  {CLI_NAME} inventory --organization --role-name Audit --all-regions --output html > report.html
 
 {_EXIT_CODES}
 
@@ -192,6 +193,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="STATUS",
         help="exit 4 unless every connection has one of these statuses",
     )
+    inventory = command(
+        "inventory",
+        "every connection of many accounts and regions, as one report (see README)",
+        f"  {CLI_NAME} inventory --all-regions --output table\n"
+        f"  {CLI_NAME} inventory --organization --role-name Audit --regions eu-west-1,us-east-1 "
+        "--status AVAILABLE\n"
+        f"  {CLI_NAME} inventory --organization --role-name Audit --shard 2/8 > shard-2.json\n"
+        f"  {CLI_NAME} inventory merge shard-*.json --output html > report.html",
+    )
+    from .inventory import add_arguments
+
+    add_arguments(inventory)
     return parser
 
 

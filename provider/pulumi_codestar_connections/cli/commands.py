@@ -1,4 +1,4 @@
-"""The five commands. Each returns an :class:`Outcome`; printing and exiting are main.py's job."""
+"""The six commands. Each returns an :class:`Outcome`; printing and exiting are main.py's job."""
 
 from __future__ import annotations
 
@@ -170,10 +170,18 @@ def stack_outputs(
     return Outcome({"Connections": rows}, exit_code, tuple(message for _, message in problems))
 
 
+def inventory(args: argparse.Namespace, aws: AwsOptions, stdin: TextIO, stderr: TextIO) -> Outcome:
+    # Imported on use: the other commands never pay for the inventory's modules.
+    from .inventory import inventory as run
+
+    return run(args, aws, stdin, stderr)
+
+
 COMMANDS: dict[str, Command] = {
     "get": get,
     "list": list_,
     "check": check,
     "wait": wait,
     "stack-outputs": stack_outputs,
+    "inventory": inventory,
 }

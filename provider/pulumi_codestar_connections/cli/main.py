@@ -5,6 +5,7 @@
     codestar-connection check ARN --status AVAILABLE   exit 0 / 4
     codestar-connection wait ARN --status AVAILABLE    poll; exit 5 on timeout
     codestar-connection stack-outputs [FILE|-]         every connection a stack exports
+    codestar-connection inventory [--organization …]   every account and region, one report
 
 Exit codes: 0 ok, 1 AWS or network error, 2 usage, 3 not found, 4 status not as required,
 5 timeout (see ``--help``). Start-up matters in pipelines, so this module imports only the
@@ -76,6 +77,8 @@ def _run(arguments: list[str], stdin: TextIO, stdout: TextIO, stderr: TextIO) ->
         from .query import compile_query
 
         query = compile_query(options.query)
+    if options.output == "html" and (namespace.command != "inventory" or query is not None):
+        raise UsageError("--output html: only inventory prints a page, and without --query")
 
     from .commands import COMMANDS
     from .debug import DebugLog

@@ -1,14 +1,18 @@
-"""Turn a JSON document into what the CLI prints: ``json``, ``text`` or ``table``.
+"""Turn a JSON document into what the CLI prints: ``json``, ``text``, ``table``, ``csv``, ``html``.
 
 ``json`` and ``text`` follow the AWS CLI's formatters so scripts written against
 ``aws codestar-connections … --output json|text`` (with or without ``--query``) read our output
 unchanged: JSON indented by 4 with non-ASCII kept, and text as tab-separated rows whose scalar
 columns are sorted by key and prefixed with the enclosing key in capitals (``CONNECTION``).
 ``table`` is for people: one box, a column per field, statuses in colour on a terminal.
+``csv`` is the rows ``table`` would show (an inventory report: its connections), one header
+line; nested values as compact JSON. ``html`` is an inventory report's page (report_html.py).
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from collections.abc import Mapping
@@ -16,7 +20,9 @@ from typing import Any, TextIO
 
 __all__ = ["OUTPUT_FORMATS", "render", "wants_color"]
 
-OUTPUT_FORMATS = ("json", "text", "table")
+OUTPUT_FORMATS = ("json", "text", "table", "csv", "html")
+REPORT_KEYS = ("Connections", "Failures", "Skipped", "Summary")
+"""The members of an inventory report (core/inventory.py), which csv, table and html know."""
 
 # ANSI SGR colours per connection status: green when usable, yellow while the handshake is
 # pending, red when the app lost access.
@@ -40,8 +46,22 @@ def render(document: Any, output: str, *, color: bool = False) -> str:
         _text(document, lines)
         return "".join(f"{line}\n" for line in lines)
     if output == "table":
+        if is_report(document):
+            return _render_report_table(document, color=color)
         return _render_table(document, color=color)
+    if output == "csv":
+        return _render_csv(document)
+    if output == "html":
+        if not is_report(document):
+            raise ValueError("--output html prints an inventory report (without --query)")
+        from .report_html import render_html
+
+        return render_html(document)
     raise ValueError(f"unknown output format {output!r}")
+
+
+def is_report(document: Any) -> bool:
+    return isinstance(document, dict) and all(key in document for key in REPORT_KEYS)
 
 
 def _render_json(document: Any) -> str:
@@ -178,3 +198,48 @@ def _cell(value: Any) -> str:
 
 def _is_status_key(key: str) -> bool:
     return key.endswith("Status")
+
+
+# -- inventory reports and csv ------------------------------------------------------------------
+
+_REPORT_COLUMNS = (
+    "AccountId",
+    "Region",
+    "ConnectionName",
+    "ConnectionStatus",
+    "ProviderType",
+    "ConnectionArn",
+)
+
+
+def _render_report_table(document: dict[str, Any], *, color: bool) -> str:
+    summary = document["Summary"]
+    head = (
+        f"{summary.get('Connections', 0)} connection(s) in {summary.get('Accounts', 0)} "
+        f"account(s) x {summary.get('Regions', 0)} region(s): {summary.get('Read', 0)} pair(s) "
+        f"read, {summary.get('Failed', 0)} failed, {summary.get('Skipped', 0)} skipped"
+    )
+    rows = [{key: row.get(key) for key in _REPORT_COLUMNS} for row in document["Connections"]]
+    parts = [head + "\n", _render_table({"Connections": rows}, color=color)]
+    for key in ("Failures", "Skipped"):
+        if document[key]:
+            parts.append(_render_table({key: document[key]}, color=color))
+    return "".join(parts)
+
+
+def _render_csv(document: Any) -> str:
+    if is_report(document):
+        document = {"Connections": document["Connections"]}
+    _, rows, _ = _table_rows(document)
+    if not rows:
+        return ""
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(key for key in row if key not in columns)
+    buffer = io.StringIO()
+    # RFC 4180 line ends; every field is text, so spreadsheets do not reinterpret ids.
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(key)) for key in columns])
+    return buffer.getvalue()
