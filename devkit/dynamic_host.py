@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
@@ -49,10 +50,20 @@ def _props(struct: Any) -> dict[str, Any]:
 
 
 class DynamicHost:
-    """A running ``python -m pulumi.dynamic`` process and a client for it."""
+    """A running ``python -m pulumi.dynamic`` process and a client for it.
 
-    def __init__(self, env: Mapping[str, str], config: Mapping[str, str] | None = None) -> None:
-        self.serialized_provider = serialize_provider(ConnectionProvider())
+    Every request carries ``provider`` (default: a ``Connection``'s) pickled, as the engine
+    sends each resource's ``__provider`` input.
+    """
+
+    def __init__(
+        self,
+        env: Mapping[str, str],
+        config: Mapping[str, str] | None = None,
+        *,
+        provider: ResourceProvider | None = None,
+    ) -> None:
+        self.serialized_provider = serialize_provider(provider or ConnectionProvider())
         self._process = subprocess.Popen(
             [sys.executable, "-u", "-m", "pulumi.dynamic", "127.0.0.1:1"],
             cwd=ROOT,
@@ -97,6 +108,16 @@ class DynamicHost:
             )
         )
         return _props(answer.inputs), [(f.property, f.reason) for f in answer.failures]
+
+    def up(self, news: Mapping[str, Any]) -> tuple[dict[str, Any], str, dict[str, Any]]:
+        """``pulumi up`` of a new resource: Check (which must pass) → Create.
+
+        Returns (the inputs Check gave, the id, the outputs).
+        """
+        inputs, failures = self.check(news)
+        assert failures == [], failures
+        id_, outputs = self.create(inputs)
+        return inputs, id_, outputs
 
     def diff(self, id_: str, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Diff:
         answer = self.stub.Diff(

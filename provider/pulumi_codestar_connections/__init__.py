@@ -1,20 +1,21 @@
 """Look AWS CodeStar (CodeConnections) connections up from Pulumi: read-only, drift-aware.
 
-    from pulumi_codestar_connections import Connection
+    from pulumi_codestar_connections import Connection, Connections
 
-The public surface is this module: :class:`Connection` (the resource) and the errors. The
+The public surface is this module: :class:`Connection` (one connection), :class:`Connections`
+(every connection of one account and region), and the errors. The
 package's parts, each with one job (imports point one way: core <- aws <- engine <- dynamic
 and plugin; aws <- cli):
 
     core/      the rules: ARNs, vocabulary, validation, records, errors (no I/O, no Pulumi)
     aws/       the only code that talks to AWS: clients, lookups, botocore errors -> ours
     engine/    what each engine step does, for both hosts: inputs, stack config, reader, steps
-    dynamic/   the Python dynamic provider: Connection and its ResourceProvider
+    dynamic/   the Python dynamic provider: Connection, Connections and their ResourceProviders
     plugin/    the codestar provider plugin (every language): schema, provider, server
     cli/       codestar-connection, the pipeline CLI (no Pulumi)
 
-``Connection`` is imported lazily so that the CLI, which shares this package, starts without
-loading the Pulumi SDK.
+``Connection`` and ``Connections`` are imported lazily so that the CLI, which shares this
+package, starts without loading the Pulumi SDK.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from .core.errors import (
 )
 
 if TYPE_CHECKING:
-    from .dynamic.resource import Connection
+    from .dynamic.resource import Connection, Connections
 
 __all__ = [
     "AmbiguousConnectionName",
@@ -58,6 +59,7 @@ __all__ = [
     "ConnectionAccessDenied",
     "ConnectionNotFound",
     "ConnectionUnavailable",
+    "Connections",
     "CredentialsNotFound",
     "EndpointUnreachable",
     "InvalidConnectionArn",
@@ -66,10 +68,11 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> type[Connection]:
+def __getattr__(name: str) -> type[Connection] | type[Connections]:
     # (Typed narrowly so that type checkers refuse any other name instead of taking it as Any.)
-    if name == "Connection":
-        from .dynamic.resource import Connection
+    if name in ("Connection", "Connections"):
+        from .dynamic import resource
 
-        return Connection
+        found: type[Connection] | type[Connections] = getattr(resource, name)
+        return found
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

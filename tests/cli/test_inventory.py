@@ -396,3 +396,84 @@ def test_either_api(cli: Cli, emulator: EmulatorClient, service: str) -> None:
     [connection] = result.json()["Connections"]
     assert (connection["ConnectionArn"], connection["Service"]) == (arn, service)
     assert {c["Service"] for c in emulator.calls("ListConnections")} == {service}
+
+
+def test_worker_processes_read_the_same_report_as_one(cli: Cli, emulator: EmulatorClient) -> None:
+    ids = emulator.create_accounts([{"Name": f"m{n}"} for n in range(5)])
+    emulator.create_connections(
+        [
+            {
+                "ConnectionName": f"c{n}",
+                "Account": account,
+                "Region": region,
+                "ProviderType": "GitHub",
+            }
+            for account in ids
+            for region in ("us-east-1", "eu-west-1")
+            for n in range(2)
+        ]
+    )
+    emulator.create_role(ids[0], "Audit")  # only one account has the role: the others fail
+    flags = ("--organization", "--regions", "us-east-1,eu-west-1", "--no-progress")
+
+    one = cli("inventory", *flags, "--role-name", ROLE, "--processes", "1")
+    two = cli("inventory", *flags, "--role-name", ROLE, "--processes", "3")
+    partial = cli("inventory", *flags, "--role-name", "Audit", "--processes", "2")
+
+    assert one.exit_code == two.exit_code == 0, (one, two)
+    assert two.json()["Connections"] == one.json()["Connections"]
+    assert len(two.json()["Connections"]) == 20
+    assert two.json()["Summary"]["Attempts"] == one.json()["Summary"]["Attempts"]
+    assert partial.exit_code == 1
+    summary = partial.json()["Summary"]
+    assert (summary["Pairs"], summary["Read"], summary["Failed"]) == (12, 4, 8)
+    assert "8 of 12 (account, region) pair(s)" in partial.stderr
+
+
+def test_a_role_that_wants_an_external_id(cli: Cli, emulator: EmulatorClient) -> None:
+    member = emulator.create_account("member")
+    emulator.create_role(member, "Audit", external_id="s3cret-id")
+    emulator.create_connection("c", account=member)
+    flags = ("--accounts", member, "--role-name", "Audit", "--no-progress")
+
+    without = cli("inventory", *flags)
+    wrong = cli("inventory", *flags, "--external-id", "other-id")
+    right = cli("inventory", *flags, "--external-id", "s3cret-id")
+
+    assert without.exit_code == wrong.exit_code == 1
+    assert {f["Error"] for f in wrong.json()["Failures"]} == {"AccessDenied"}
+    assert right.exit_code == 0, right
+    assert [c["ConnectionName"] for c in right.json()["Connections"]] == ["c"]
+    assert "s3cret-id" not in right.stdout + right.stderr + wrong.stdout + wrong.stderr
+
+
+def test_all_regions_are_botocores_and_the_opt_in_one_is_skipped(
+    cli: Cli, emulator: EmulatorClient
+) -> None:
+    from pulumi_codestar_connections.aws.inventory import service_regions
+
+    regions = service_regions("aws")
+    emulator.create_connection("far", region="ap-northeast-2")
+
+    result = cli("inventory", "--all-regions", "--no-progress")
+
+    assert result.exit_code == 0, result
+    report = result.json()
+    assert report["Summary"]["RegionNames"] == regions
+    assert len(regions) >= 16
+    assert [c["Region"] for c in report["Connections"]] == ["ap-northeast-2"]
+    # eu-south-1 (Milan) is opt-in: not enabled, so skipped, not failed.
+    assert [(s["Region"]) for s in report["Skipped"]] == ["eu-south-1"]
+    assert report["Failures"] == []
+
+
+def test_html_output_is_the_report_page(cli: Cli, emulator: EmulatorClient) -> None:
+    emulator.create_connection("shown-in-html", status="PENDING")
+
+    result = cli("inventory", "--no-progress", "--output", "html", "--status", "AVAILABLE")
+
+    assert result.exit_code == 4
+    assert result.stdout.startswith("<!DOCTYPE html>") or result.stdout.startswith(
+        "<!doctype html>"
+    )
+    assert "shown-in-html" in result.stdout

@@ -1,8 +1,9 @@
 """An example's ``__main__.py`` under Pulumi's mocks, with our provider live against the emulator.
 
-The mocks register each resource the way ``pulumi up`` would: a ``Connection`` goes through the
-real ``ConnectionProvider`` (Check, then Create), so a failed Check — say the require_status gate
-— stops the program with the provider's own message; any other resource (pulumi-aws) gets its
+The mocks register each resource the way ``pulumi up`` would: a ``Connection`` (or
+``Connections``) goes through the real ``ConnectionProvider`` (``ConnectionsProvider``): Check,
+then Create, so a failed Check — say the require_status gate — stops the program with the
+provider's own message; any other resource (pulumi-aws) gets its
 inputs back as outputs, plus an id, an ARN and a physical name; a ``StackReference`` gets the
 outputs given for that stack. Every registration is recorded for the test to inspect.
 
@@ -22,7 +23,7 @@ from typing import Any
 
 import pulumi
 
-from devkit.mocks import CheckFailed, check_then_create
+from devkit.mocks import CONNECTION_TYPE, PROVIDERS, CheckFailed, check_then_create
 from pulumi_codestar_connections.aws import clear_client_cache
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
 ]
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-CONNECTION_TYPE = "pulumi-python:dynamic/codestar:Connection"
 STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference"
 MOCK_ACCOUNT = "123456789012"
 
@@ -74,8 +74,8 @@ class ExampleMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         inputs = dict(args.inputs)
-        if args.typ == CONNECTION_TYPE:
-            id_, outputs = check_then_create(inputs)
+        if args.typ in PROVIDERS:
+            id_, outputs = check_then_create(inputs, args.typ)
         elif args.typ == STACK_REFERENCE_TYPE:
             stack = str(inputs["name"])
             if stack not in self.stack_outputs:

@@ -69,7 +69,7 @@ def test_each_program_is_a_complete_pulumi_project(program: Path) -> None:
 
 def test_project_names_are_unique() -> None:
     names = [yaml.safe_load((p / "Pulumi.yaml").read_text())["name"] for p in PROGRAMS]
-    assert len(names) == len(set(names)) == 5
+    assert len(names) == len(set(names)) == 6
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=lambda p: str(p.relative_to(EXAMPLES)))

@@ -22,10 +22,7 @@ UNSEEN = {"connectionArn": "arn:aws:codestar-connections:us-east-1:123456789012:
 
 def up(host: DynamicHost, arn: str) -> tuple[dict[str, Any], str, dict[str, Any]]:
     """``pulumi up`` of a new resource: Check → Create. Returns (inputs, id, outputs)."""
-    inputs, failures = host.check({"connectionArn": arn})
-    assert failures == []
-    id_, outputs = host.create(inputs)
-    return inputs, id_, outputs
+    return host.up({"connectionArn": arn})
 
 
 def test_up_creates_with_every_output_from_one_get_connection(

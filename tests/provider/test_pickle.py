@@ -7,30 +7,38 @@ import os
 
 import dill
 import pytest
+from pulumi.dynamic import ResourceProvider
 from pulumi.dynamic.dynamic import serialize_provider
 
 from devkit.dynamic_host import DynamicHost
 from emulator.client import EmulatorClient
-from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
+from pulumi_codestar_connections.dynamic.provider import ConnectionProvider, ConnectionsProvider
 from tests.support.hosts import PLANTED, HostFactory
 
 
+@pytest.mark.parametrize("provider_class", [ConnectionProvider, ConnectionsProvider])
 def test_pickled_provider_is_a_reference_without_state(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    provider_class: type[ResourceProvider],
 ) -> None:
     for name, value in PLANTED.items():
         monkeypatch.setenv(name, value)
 
-    encoded = serialize_provider(ConnectionProvider())
+    encoded = serialize_provider(provider_class())
     raw = base64.b64decode(encoded)
     restored = dill.loads(raw)
 
     with capsys.disabled():
-        print(f"\npickled __provider: {len(raw)} bytes raw, {len(encoded)} bytes base64")
+        print(
+            f"\npickled __provider ({provider_class.__name__}): {len(raw)} bytes raw, "
+            f"{len(encoded)} bytes base64"
+        )
     assert len(encoded) <= 256
-    assert type(restored) is ConnectionProvider
+    assert type(restored) is provider_class
     assert vars(restored) == {}
-    assert b"pulumi_codestar_connections.dynamic.provider" in raw and b"ConnectionProvider" in raw
+    assert b"pulumi_codestar_connections.dynamic.provider" in raw
+    assert provider_class.__name__.encode() in raw
     for value in PLANTED.values():
         assert value.encode() not in raw
     assert b"botocore" not in raw and b"boto3" not in raw

@@ -13,7 +13,7 @@ from typing import Any
 import botocore.loaders
 from hypothesis import strategies as st
 
-from pulumi_codestar_connections.engine.inputs import INPUT_FIELDS
+from pulumi_codestar_connections.engine.inputs import INPUT_FIELDS, LISTING_INPUT_FIELDS
 
 __all__ = [
     "ACCOUNT",
@@ -27,6 +27,7 @@ __all__ = [
     "host_arns",
     "input_maps",
     "json_values",
+    "listing_maps",
     "regions",
     "role_arns",
 ]
@@ -202,6 +203,21 @@ def input_maps(known: tuple[str, ...] = ()) -> st.SearchStrategy[dict[str, Any]]
     fields = {**_FIELD_VALUES, "connectionArn": connection_arns(known) | json_values}
     assert set(fields) == set(INPUT_FIELDS)
     return _careful_inputs(known) | st.fixed_dictionaries({}, optional=fields)
+
+
+# A listing's (Connections') inputs: the lookup's filters under their listing names.
+_LISTING_NAMES = {"providerTypeFilter": "providerType", "hostArnFilter": "hostArn"}
+
+
+def listing_maps() -> st.SearchStrategy[dict[str, Any]]:
+    """A listing's inputs by state name: values a careful user writes, or any of them valid,
+    near-missing or any JSON value."""
+    inputs = {key: _LISTING_NAMES.get(key, key) for key in LISTING_INPUT_FIELDS}
+    careful = {key: _VALID[field] for key, field in inputs.items()}
+    anything = {key: _FIELD_VALUES[field] for key, field in inputs.items()}
+    return st.fixed_dictionaries({}, optional=careful) | st.fixed_dictionaries(
+        {}, optional=anything
+    )
 
 
 # A program's stack config: `connections` entries use arn/name for connectionArn/connectionName.

@@ -40,7 +40,14 @@ from pulumi_codestar_connections.core.arns import (
 )
 from pulumi_codestar_connections.core.errors import ConfigError, InvalidConnectionArn, InvalidInput
 from pulumi_codestar_connections.dynamic.provider import ConnectionProvider
-from pulumi_codestar_connections.engine.inputs import INPUT_FIELDS, LookupSpec, parse_inputs
+from pulumi_codestar_connections.engine.inputs import (
+    INPUT_FIELDS,
+    LISTING_INPUT_FIELDS,
+    ListingSpec,
+    LookupSpec,
+    parse_inputs,
+)
+from pulumi_codestar_connections.engine.listing import LISTING
 from pulumi_codestar_connections.engine.reader import ConnectionReader
 from pulumi_codestar_connections.engine.stack_config import entries_from_config
 from tests.support.call_log import provider_calls
@@ -53,6 +60,7 @@ from .strategies import (
     connections_config,
     input_maps,
     json_values,
+    listing_maps,
     regions,
 )
 
@@ -169,6 +177,35 @@ def test_property_inputs_validate_to_a_lookup_aws_accepts_or_name_the_bad_one(
         assert str(spec.arn) == inputs["connectionArn"]
     else:
         assert spec.arn is None
+
+
+@given(inputs=listing_maps(), default_region=st.none() | st.sampled_from(("eu-west-1",)))
+def test_property_listing_inputs_validate_to_a_listing_aws_accepts_or_name_the_bad_one(
+    inputs: dict[str, Any], default_region: str | None
+) -> None:
+    try:
+        spec = LISTING.parse(LISTING.given(inputs), default_region=default_region)
+    except InvalidInput as error:
+        event(f"refused on {error.key}")
+        assert error.key in LISTING_INPUT_FIELDS
+        _assert_clear(str(error))
+        return
+    event("accepted")
+    assert isinstance(spec, ListingSpec)  # nothing here is unknown
+    # The same promises as a lookup's: as a name lookup with the listing's filters.
+    _assert_acceptable_to_aws(
+        LookupSpec(
+            arn=None,
+            name="listed",
+            provider_type=spec.provider_type,
+            host_arn=spec.host_arn,
+            require_status=spec.require_status,
+            region=spec.region,
+            service=spec.service,
+            profile=spec.profile,
+            role=spec.role,
+        )
+    )
 
 
 @given(connection_arn=st.none() | connection_arns(), connections=connections_config)

@@ -67,7 +67,7 @@ def read_inventory(
     shares = [share for share in shares if share]
     if len(shares) <= 1:
         return InventoryReader(progress=progress, **reader).read(ordered, regions)
-    concurrency = int(reader.pop("concurrency", 32))
+    concurrency = int(reader.pop("concurrency", 128))
     context = multiprocessing.get_context("spawn")
     updates: multiprocessing.Queue[tuple[int, dict[str, Any]]] = context.Queue()
     started = time.monotonic()

@@ -220,7 +220,7 @@ class InventoryReader:
         home_region: str,
         role_name: str | None,
         external_id: str | None = None,
-        concurrency: int = 32,
+        concurrency: int = 128,
         max_attempts: int = 10,
         provider_type: str | None = None,
         tags: bool = True,

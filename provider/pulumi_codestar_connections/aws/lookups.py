@@ -1,6 +1,7 @@
 """The AWS layer's entry point: every lookup the provider and the CLI make goes through here.
 
-Lookups by ARN and by name, listings (shared across a provider process), tags and hosts; the
+Lookups by ARN and by name, listings (shared across a provider process), tags and hosts, and
+a whole listing with each connection's tags and host (the ``Connections`` resource); the
 clients come from :mod:`.clients`, errors are translated by :mod:`.translate`.
 """
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
@@ -26,6 +27,7 @@ __all__ = [
     "client_for",
     "configure_clients",
     "describe_connection",
+    "describe_connections",
     "find_connection_by_arn",
     "find_connection_by_name",
     "find_host",
@@ -263,7 +265,54 @@ def describe_connection(
         host = find_host(record.host_arn, **access) if record.host_arn else None
         return ConnectionDetails(record, tags.result(), host, service, region)
     finally:
-        # No call outlives its lookup: when another call failed first, the tags call still
-        # under way is awaited (its outcome dropped: the first failure is the one to report).
-        if tags is not None and not tags.cancel():
-            wait([tags])
+        _settle([tags] if tags is not None else [])
+
+
+def describe_connections(
+    *,
+    region: str,
+    service: str = DEFAULT_SERVICE,
+    profile: str | None = None,
+    role: AssumeRole | None = None,
+    provider_type: str | None = None,
+    host_arn: str | None = None,
+) -> list[ConnectionDetails]:
+    """Every connection in (service, region), filtered as AWS filters, with tags and host.
+
+    One fresh ListConnections paging pass (never a shared listing: this is what a drift check
+    compares), then ListTagsForResource for each connection and GetHost for each distinct host,
+    overlapped on the pool. In the order AWS lists them; the first failure raises.
+    """
+    access: dict[str, Any] = {"profile": profile, "role": role}
+    records = list_connections(
+        region=region, service=service, provider_type=provider_type, host_arn=host_arn, **access
+    )
+    tags = [
+        _pool.submit(list_tags, r.connection_arn, service=service, region=region, **access)
+        for r in records
+    ]
+    hosts = {
+        arn: _pool.submit(find_host, arn, **access)
+        for arn in dict.fromkeys(r.host_arn for r in records if r.host_arn)
+    }
+    try:
+        return [
+            ConnectionDetails(
+                record,
+                tagged.result(),
+                hosts[record.host_arn].result() if record.host_arn else None,
+                service,
+                region,
+            )
+            for record, tagged in zip(records, tags, strict=True)
+        ]
+    finally:
+        _settle([*tags, *hosts.values()])
+
+
+def _settle(calls: Iterable[Future[Any]]) -> None:
+    """No call outlives its lookup: when one call failed first, those not started are dropped
+    and those under way awaited (their outcome dropped: the first failure is the one to
+    report)."""
+    running = [call for call in calls if not call.cancel()]
+    wait(running)

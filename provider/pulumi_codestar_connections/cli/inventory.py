@@ -41,7 +41,11 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_CONCURRENCY", "DEFAULT_MAX_ATTEMPTS", "add_arguments", "inventory"]
 
-DEFAULT_CONCURRENCY = 32
+# Pairs in flight: each pair makes its calls one at a time, so this many calls at most, never
+# two at once in one account and region (AWS's rate limits are per account and region). With
+# 50 ms per call, 128 keeps 3,200 pairs from waiting on each other (bench figure 9: 32 took
+# 54 s, 128 took 32 s).
+DEFAULT_CONCURRENCY = 128
 DEFAULT_MAX_ATTEMPTS = 10
 _MAX_CONCURRENCY = 256
 # IAM's role name and external id alphabets (CreateRole, AssumeRole).
@@ -98,7 +102,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=DEFAULT_CONCURRENCY,
         metavar="N",
-        help=f"AWS calls in flight at most ({DEFAULT_CONCURRENCY})",
+        help=(
+            f"(account, region) pairs read at once ({DEFAULT_CONCURRENCY}); each makes one call "
+            "at a time, so no account and region sees more than one"
+        ),
     )
     reading.add_argument(
         "--max-attempts",

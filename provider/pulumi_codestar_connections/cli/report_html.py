@@ -317,10 +317,13 @@ def render_html(document: Mapping[str, Any]) -> str:
         f'<li><span class="sw {_status_class(s)}"></span>{_e(s)} {by_status[s]:,}</li>'
         for s in statuses
     )
+    # A pair may fail more than once (its listing, or several tag reads): count pairs.
+    failed_pairs = len({(f.get("AccountId"), f.get("Region")) for f in failures})
     alert = (
-        f'<p class="alert" role="alert"><strong>{len(failures)} account/region '
-        f"pair{'s' if len(failures) != 1 else ''} could not be read</strong>: their connections "
-        'are missing from this report. See <a href="#failures">Failures</a>.</p>'
+        f'<p class="alert" role="alert"><strong>{failed_pairs:,} account/region '
+        f"pair{'s' if failed_pairs != 1 else ''} could not be read completely</strong>: their "
+        "connections may be missing or lack tags in this report. See "
+        '<a href="#failures">Failures</a>.</p>'
         if failures
         else ""
     )

@@ -3,16 +3,22 @@
 AWS answers ``{"ConnectionName": …, "ConnectionArn": …}`` (PascalCase); Pulumi state and stack
 outputs use camelCase (``connectionName``), as pulumi-aws does; Python attributes use
 snake_case (``connection_name``). Nobody else in the project touches the raw dicts.
+
+A listing (every connection of one account and region, the ``Connections`` resource) is
+summarised here too, from its connections' outputs: :func:`listing_outputs`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .vocabulary import STATUSES
+
 __all__ = [
     "CONNECTION_FIELDS",
+    "LISTING_FIELDS",
     "NO_HOST",
     "NO_HOST_DETAILS",
     "OUTPUT_FIELDS",
@@ -20,7 +26,9 @@ __all__ = [
     "ConnectionRecord",
     "HostRecord",
     "camel_to_snake",
+    "listing_outputs",
     "snake_to_camel",
+    "status_counts",
 ]
 
 # (AWS member, state/output key, Python attribute), in the order people read them.
@@ -53,8 +61,24 @@ _CAMEL_TO_SNAKE = {
     "assumeRoleArn": "assume_role_arn",
     "externalId": "external_id",
     "sessionName": "session_name",
+    # A listing's (the Connections resource's) own.
+    "providerTypeFilter": "provider_type_filter",
+    "hostArnFilter": "host_arn_filter",
+    "byName": "by_name",
+    "ambiguousNames": "ambiguous_names",
 }
 _SNAKE_TO_CAMEL = {attr: key for key, attr in _CAMEL_TO_SNAKE.items()}
+# Every output of a listing (the Connections resource), in the order people read them:
+# ``connections`` holds each connection's OUTPUT_FIELDS, sorted by ARN.
+LISTING_FIELDS: tuple[str, ...] = (
+    "connections",
+    "byName",
+    "ambiguousNames",
+    "count",
+    "statuses",
+    "service",
+    "region",
+)
 
 
 def camel_to_snake(key: str) -> str:
@@ -166,3 +190,41 @@ class ConnectionDetails:
             "service": self.service,
             "region": self.region,
         }
+
+
+def status_counts(statuses: Iterable[str]) -> dict[str, int]:
+    """How many connections are in each status: every known status (0 if none), then any other."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for status in statuses:
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def listing_outputs(
+    connections: Iterable[Mapping[str, Any]], *, service: str, region: str
+) -> dict[str, Any]:
+    """A listing's outputs (:data:`LISTING_FIELDS`) from its connections' outputs.
+
+    ``connections`` are sorted by ARN, so that the list does not change when AWS lists them
+    in another order. AWS lets connections share a name: ``byName`` maps each name that one
+    connection holds to its ARN, and ``ambiguousNames`` each name that several hold to all
+    their ARNs (sorted). Every connection is under its name in exactly one of the two.
+    """
+    ordered = sorted((dict(c) for c in connections), key=lambda c: str(c["connectionArn"]))
+    arns_by_name: dict[str, list[str]] = {}
+    for connection in ordered:
+        arns_by_name.setdefault(connection["connectionName"], []).append(
+            connection["connectionArn"]
+        )
+    names = sorted(arns_by_name)
+    return {
+        "connections": ordered,
+        "byName": {name: arns_by_name[name][0] for name in names if len(arns_by_name[name]) == 1},
+        "ambiguousNames": {
+            name: arns_by_name[name] for name in names if len(arns_by_name[name]) > 1
+        },
+        "count": len(ordered),
+        "statuses": status_counts(c["connectionStatus"] for c in ordered),
+        "service": service,
+        "region": region,
+    }

@@ -1,9 +1,10 @@
-"""``ConnectionProvider``, the dynamic ResourceProvider behind ``Connection``: read-only by design.
+"""The dynamic ResourceProviders behind ``Connection`` and ``Connections``: read-only by design.
 
-Each engine method turns its arguments into one call of :mod:`..engine.steps`, where what every
-step does (and why) is written once for this host and the plugin: ``check`` looks up and gates,
-``diff`` decides without an API call, ``create`` / ``update`` echo what Check observed, ``read``
-looks the connection up again by its ARN (refresh), ``delete`` does nothing at all.
+Each engine method turns its arguments into one call of its resource's steps
+(:mod:`..engine.steps`: ``Connection``'s, and :mod:`..engine.listing`: ``Connections``'),
+where what every step does (and why) is written once for every kind, this host and the plugin:
+``check`` looks up and gates, ``diff`` decides without an API call, ``create`` / ``update``
+echo what Check observed, ``read`` looks it up again (refresh), ``delete`` does nothing at all.
 
 - ``configure`` — once per provider host, before the rest: reads the stack config
   (``aws:region``, ``aws:profile``, ``codestar:*``; engine/stack_config.py) and sets up the
@@ -11,15 +12,19 @@ looks the connection up again by its ARN (refresh), ``delete`` does nothing at a
   at a time; the first lookup starts those of every connection the stack config names
   (engine/prefetch.py), and each Check takes its own result from there.
 
-The class is pickled by reference (dill) into each resource's ``__provider`` input, so its
-module path, ``pulumi_codestar_connections.dynamic.provider``, is stored in every user's state:
-it must stay importable in every later release. It holds no client, credential or other state
-at pickling time.
+Each class is pickled by reference (dill) into each of its resources' ``__provider`` input, so
+its module path is stored in every user's state: both stay importable, under these names, in
+every later release (tests/compat pins them):
+
+    pulumi_codestar_connections.dynamic.provider.ConnectionProvider    (Connection, 0.1.0)
+    pulumi_codestar_connections.dynamic.provider.ConnectionsProvider   (Connections)
+
+They hold no client, credential or other state at pickling time.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -34,18 +39,20 @@ from pulumi.dynamic import (
 
 from pulumi_codestar_connections.core.errors import CodestarConnectionsError
 from pulumi_codestar_connections.engine import steps
+from pulumi_codestar_connections.engine.listing import LISTING
 from pulumi_codestar_connections.engine.reader import ConnectionReader
 from pulumi_codestar_connections.engine.stack_config import ProviderSettings
 
-__all__ = ["ARN_PROPERTY", "OBSERVED_PROPERTY", "ConnectionProvider"]
+__all__ = ["ARN_PROPERTY", "OBSERVED_PROPERTY", "ConnectionProvider", "ConnectionsProvider"]
 
 ARN_PROPERTY = steps.ARN_PROPERTY
 OBSERVED_PROPERTY = steps.OBSERVED_PROPERTY
 
 
-class ConnectionProvider(ResourceProvider):
-    """Looks a CodeStar connection up by ARN or name; never writes to AWS."""
+class _ReadOnlyProvider(ResourceProvider):
+    """The engine's methods, each one call into ``_steps``, the steps of the resource's kind."""
 
+    _steps: ClassVar[steps.Steps[Any]]
     # The pickled provider holds no secret (see the module docstring, and the test that
     # unpickles it), so it need not be encrypted in state unless a captured value is secret.
     serialize_as_secret_always = False
@@ -57,25 +64,25 @@ class ConnectionProvider(ResourceProvider):
         self._reader = ConnectionReader.configured(ProviderSettings.from_config(req.config))
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        checked = steps.check(self._reader, olds, news)
+        checked = self._steps.check(self._reader, olds, news)
         failures = [CheckFailure(*checked.failure)] if checked.failure else []
         return CheckResult(checked.inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        decision = steps.diff(olds, news)
+        decision = self._steps.diff(olds, news)
         return DiffResult(changes=decision.changes, replaces=list(decision.replaces))
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        outputs = steps.outputs(props)
-        return CreateResult(outputs[ARN_PROPERTY], outputs)
+        outputs = self._steps.outputs(props)
+        return CreateResult(self._steps.id_of(outputs), outputs)
 
     def update(self, _id: str, _olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         # The SDK's default update returns no outputs, which would wipe them from state.
-        return UpdateResult(steps.outputs(news))
+        return UpdateResult(self._steps.outputs(news))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         try:
-            found = steps.read(self._reader, id_, props)
+            found = self._steps.read(self._reader, id_, props)
         except CodestarConnectionsError as error:
             # Pulumi's dynamic provider host reports any exception from Read with its whole
             # traceback (Check alone has CheckFailure). The message is what matters; the
@@ -89,3 +96,18 @@ class ConnectionProvider(ResourceProvider):
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         # Deliberately empty: forgetting a looked-up connection must not touch the real one.
         return None
+
+
+class ConnectionProvider(_ReadOnlyProvider):
+    """Looks a CodeStar connection up by ARN or name; never writes to AWS."""
+
+    _steps = steps.CONNECTION
+
+
+class ConnectionsProvider(_ReadOnlyProvider):
+    """Lists every CodeStar connection of one account and region; never writes to AWS.
+
+    Its Read never drops the resource: a listing that fails raises, an empty one is recorded.
+    """
+
+    _steps = LISTING

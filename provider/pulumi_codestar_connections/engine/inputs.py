@@ -1,4 +1,4 @@
-"""The resource's inputs, validated into a typed lookup before any API call.
+"""The resources' inputs, validated into a typed lookup (or listing) before any API call.
 
 Each input is checked by its rule (:mod:`..core.rules`) and a refusal becomes an
 :class:`InvalidInput` naming the input as the program wrote it and what a valid one looks like;
@@ -39,12 +39,14 @@ from .naming import assignment, label, region_setting
 
 __all__ = [
     "INPUT_FIELDS",
+    "LISTING_INPUT_FIELDS",
     "ListingSpec",
     "LookupSpec",
     "is_unknown",
     "normalized",
     "parse_inputs",
     "parse_listing",
+    "required_statuses",
     "role_of",
 ]
 
@@ -54,6 +56,19 @@ INPUT_FIELDS = (
     "connectionName",
     "providerType",
     "hostArn",
+    "requireStatus",
+    "region",
+    "service",
+    "profile",
+    "assumeRoleArn",
+    "externalId",
+    "sessionName",
+)
+# Every input of a listing (the Connections resource) by state name: ListConnections' filters,
+# the status gate, where to list and with which credentials.
+LISTING_INPUT_FIELDS = (
+    "providerTypeFilter",
+    "hostArnFilter",
     "requireStatus",
     "region",
     "service",
@@ -102,9 +117,13 @@ def is_unknown(value: object) -> bool:
     return isinstance(value, Unknown) or value == UNKNOWN
 
 
-def normalized(news: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs the user set (None and absent alike dropped), by state name."""
-    return {key: news[key] for key in INPUT_FIELDS if news.get(key) is not None}
+def normalized(news: Mapping[str, Any], fields: tuple[str, ...] = INPUT_FIELDS) -> dict[str, Any]:
+    """The inputs the user set (None and absent alike dropped), by state name.
+
+    ``fields`` are the resource's inputs: a ``Connection``'s by default, or
+    :data:`LISTING_INPUT_FIELDS`.
+    """
+    return {key: news[key] for key in fields if news.get(key) is not None}
 
 
 def parse_inputs(
@@ -151,7 +170,7 @@ def parse_inputs(
         name=name,
         provider_type=_provider_type(given.get("providerType"), service),
         host_arn=_host_arn(given.get("hostArn"), service),
-        require_status=_statuses(given.get("requireStatus")),
+        require_status=required_statuses(given.get("requireStatus")),
         region=_region(given, arn, default_region, require_region),
         service=service,
         profile=_text(given, "profile", 1, 256) if "profile" in given else None,
@@ -169,14 +188,22 @@ class ListingSpec:
     host_arn: str | None
     profile: str | None
     role: AssumeRole | None
+    require_status: tuple[str, ...] = ()
+    """The ``Connections`` resource's gate: every connection in one of these (none: no gate)."""
 
 
 # A listing's filters, by the name they have as inputs → the lookup input they validate as.
 _FILTERS = {"providerTypeFilter": "providerType", "hostArnFilter": "hostArn"}
 
 
-def parse_listing(given: Mapping[str, Any], *, default_region: str | None) -> ListingSpec:
-    """Validate a listing's inputs (``region``, ``service``, the filters, the access ones)."""
+def parse_listing(
+    given: Mapping[str, Any], *, default_region: str | None, subject: str | None = None
+) -> ListingSpec:
+    """Validate a listing's inputs (``region``, ``service``, the filters, the access ones).
+
+    ``subject`` is what a missing region is missing for, in its message (default: a name
+    lookup's words). The gate, ``requireStatus``, is the caller's: :func:`required_statuses`.
+    """
     given = {key: value for key, value in given.items() if value is not None}
     service = _service(given)
     try:
@@ -185,7 +212,7 @@ def parse_listing(given: Mapping[str, Any], *, default_region: str | None) -> Li
     except InvalidInput as error:
         key = next(k for k, v in _FILTERS.items() if v == error.key)
         raise InvalidInput(key, str(error).replace(label(error.key), label(key), 1)) from None
-    region = _region(given, None, default_region, True)
+    region = _region(given, None, default_region, True, subject)
     assert region is not None  # required=True
     return ListingSpec(
         region=region,
@@ -231,7 +258,11 @@ def _provider_type(value: object, service: str) -> str | None:
 
 
 def _region(
-    given: Mapping[str, Any], arn: ConnectionArn | None, default: str | None, required: bool
+    given: Mapping[str, Any],
+    arn: ConnectionArn | None,
+    default: str | None,
+    required: bool,
+    subject: str | None = None,
 ) -> str | None:
     region = given.get("region")
     refused = region_reason(region) if region is not None else None
@@ -245,9 +276,10 @@ def _region(
         return arn.region
     region = region or default
     if region is None and required:
+        subject = subject or f"a {label('connectionName')} lookup"
         raise InvalidInput(
             "region",
-            f"a {label('connectionName')} lookup needs a region: set {label('region')}, or run "
+            f"{subject} needs a region: set {label('region')}, or run "
             f"`pulumi config set {region_setting()} <region>`",
         )
     return str(region) if region else None
@@ -267,7 +299,8 @@ def _host_arn(value: object, service: str) -> str | None:
     return str(value)
 
 
-def _statuses(value: object) -> tuple[str, ...]:
+def required_statuses(value: object) -> tuple[str, ...]:
+    """``requireStatus`` validated: a status or a non-empty list of them (None: no gate)."""
     if value is None:
         return ()
     statuses = [value] if isinstance(value, str) else value

@@ -1,7 +1,8 @@
 """How a provider host reads connections: the stack's defaults, the prefetch, one lookup each.
 
 :class:`ConnectionReader` is what the engine steps (:mod:`.steps`) ask for every connection
-a provider host checks or reads, and what the plugin's ``getConnections`` lists through.
+a provider host checks or reads, for every listing a ``Connections`` resource surveys, and what
+the plugin's ``getConnections`` lists through.
 Configured from :class:`.stack_config.ProviderSettings`, it sets up the AWS layer (botocore
 loads here, in the provider host, never in the program), plans the prefetch of every
 connection the stack config names, and serves each lookup from there when it was started
@@ -13,6 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 from pulumi_codestar_connections.core.errors import CodestarConnectionsError
 from pulumi_codestar_connections.core.records import ConnectionDetails, ConnectionRecord
@@ -94,18 +96,28 @@ class ConnectionReader:
             host_arn=spec.host_arn,
         )
 
+    def survey(self, spec: ListingSpec) -> list[ConnectionDetails]:
+        """The listing with every connection's tags and host, with these defaults."""
+        from pulumi_codestar_connections.aws import describe_connections
+
+        return describe_connections(**self._listing(spec))
+
     def list(self, spec: ListingSpec) -> list[ConnectionRecord]:
         """ListConnections (every page, AWS's filters) with these defaults."""
         from pulumi_codestar_connections.aws import list_connections
 
-        return list_connections(
-            region=spec.region,
-            service=spec.service,
-            profile=spec.profile or self.profile,
-            role=spec.role or self.role,
-            provider_type=spec.provider_type,
-            host_arn=spec.host_arn,
-        )
+        return list_connections(**self._listing(spec))
+
+    def _listing(self, spec: ListingSpec) -> dict[str, Any]:
+        """A listing's arguments: where, the filters, and these defaults for credentials."""
+        return {
+            "region": spec.region,
+            "service": spec.service,
+            "profile": spec.profile or self.profile,
+            "role": spec.role or self.role,
+            "provider_type": spec.provider_type,
+            "host_arn": spec.host_arn,
+        }
 
     def key(self, spec: LookupSpec) -> Hashable:
         """What decides a lookup's calls: equal keys, same calls with the same credentials."""
