@@ -111,7 +111,6 @@ def read_inventory(
             elapsed=time.monotonic() - started,
         )
         progress(final)
-    report.sort()
     return report
 
 

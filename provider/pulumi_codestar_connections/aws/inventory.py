@@ -36,6 +36,7 @@ from pulumi_codestar_connections.core.records import ConnectionRecord
 from pulumi_codestar_connections.core.roles import AssumeRole
 
 from .clients import assumed_role_credentials, client_config, client_for, new_session
+from .lookups import listed, tags_of
 from .translate import count_attempts, translated
 
 __all__ = [
@@ -60,7 +61,6 @@ DISABLED_REGION_CODES = frozenset({"UnrecognizedClientException", "InvalidClient
 """What AWS answers in an opt-in region the account has not enabled: it does not know the
 credentials there. Read as "skipped" only when the same credentials worked in another region."""
 
-_PAGE_SIZE = 100  # ListConnections' largest page
 _ORGANIZATIONS_PAGE = 20  # ListAccounts' largest page
 
 
@@ -303,7 +303,6 @@ class InventoryReader:
         _skip_disabled_regions(report)
         report.attempts = self._attempts.value
         report.finished_at = datetime.now(UTC)
-        report.sort()
         return report
 
     # -- tasks ----------------------------------------------------------------------------
@@ -392,20 +391,9 @@ class InventoryReader:
         }
 
     def _list(self, client: Any, pair: _Pair) -> list[ConnectionRecord]:
-        records: list[ConnectionRecord] = []
-        token: str | None = None
         subject = f"the {self._service} connections of account {pair.account}"
         with translated("ListConnections", subject, self._service, pair.region):
-            while True:
-                page = client.list_connections(
-                    MaxResults=_PAGE_SIZE,
-                    **self._filters,
-                    **({"NextToken": token} if token else {}),
-                )
-                records.extend(ConnectionRecord.from_api(c) for c in page.get("Connections", []))
-                token = page.get("NextToken")
-                if not token:
-                    return records
+            return listed(client, self._filters)
 
     def _read_tags(self, client: Any, pair: _Pair, entry: dict[str, Any]) -> None:
         """The connection's tags into its row; a failure is the pair's, the row stays."""
@@ -414,11 +402,9 @@ class InventoryReader:
             with translated(
                 "ListTagsForResource", f"the tags of {arn}", self._service, pair.region
             ):
-                answer = client.list_tags_for_resource(ResourceArn=arn)
+                entry["Tags"] = tags_of(client, arn)
         except AwsLookupError as error:
             pair.failures.append(_failure(pair, error))
-            return
-        entry["Tags"] = {tag["Key"]: tag["Value"] for tag in answer.get("Tags", [])}
 
     # -- bookkeeping ----------------------------------------------------------------------
 

@@ -33,6 +33,8 @@ __all__ = [
     "find_host",
     "list_connections",
     "list_tags",
+    "listed",
+    "tags_of",
 ]
 
 # ListConnections' largest page: fewer round trips per listing.
@@ -132,18 +134,26 @@ def list_connections(
     if host_arn:
         filters["HostArnFilter"] = host_arn
     subject = f"the {service} connections"
-    records: list[ConnectionRecord] = []
-    token: str | None = None
     with _translated("ListConnections", subject, service, region):
         client = client_for(service, region, profile=profile, role=role)
-        while True:
-            page = client.list_connections(
-                MaxResults=_PAGE_SIZE, **filters, **({"NextToken": token} if token else {})
-            )
-            records.extend(ConnectionRecord.from_api(c) for c in page.get("Connections", []))
-            token = page.get("NextToken")
-            if not token:
-                return records
+        return listed(client, filters)
+
+
+def listed(client: Any, filters: dict[str, str]) -> list[ConnectionRecord]:
+    """Every page of ListConnections on ``client`` (largest pages), as records.
+
+    Raises botocore's errors: callers translate them, naming what they listed.
+    """
+    records: list[ConnectionRecord] = []
+    token: str | None = None
+    while True:
+        page = client.list_connections(
+            MaxResults=_PAGE_SIZE, **filters, **({"NextToken": token} if token else {})
+        )
+        records.extend(ConnectionRecord.from_api(c) for c in page.get("Connections", []))
+        token = page.get("NextToken")
+        if not token:
+            return records
 
 
 def find_connection_by_name(
@@ -208,7 +218,12 @@ def list_tags(
     """ListTagsForResource as a plain dict."""
     with _translated("ListTagsForResource", f"the tags of {resource_arn}", service, region):
         client = client_for(service, region, profile=profile, role=role)
-        answer = client.list_tags_for_resource(ResourceArn=resource_arn)
+        return tags_of(client, resource_arn)
+
+
+def tags_of(client: Any, resource_arn: str) -> dict[str, str]:
+    """ListTagsForResource on ``client`` as a plain dict (botocore's errors: the caller's)."""
+    answer = client.list_tags_for_resource(ResourceArn=resource_arn)
     return {tag["Key"]: tag["Value"] for tag in answer.get("Tags", [])}
 
 

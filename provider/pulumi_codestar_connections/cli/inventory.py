@@ -312,7 +312,6 @@ def _read(plan: _Plan, aws: AwsOptions, stderr: TextIO) -> Report:
     report.skipped.extend(inactive)
     report.shards = () if plan.shard is None else (plan.shard,)
     report.required_statuses = plan.statuses
-    report.sort()
     return report
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -29,19 +29,16 @@ from .errors import CodestarConnectionsError
 
 __all__ = [
     "ACCOUNT_ID",
-    "REGION_NAME",
     "Failure",
     "InvalidReport",
     "Report",
     "Shard",
     "Skip",
     "merge_reports",
-    "pairs_of",
     "parse_shard",
 ]
 
 ACCOUNT_ID = re.compile(r"\d{12}")
-REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 
 
 class InvalidReport(CodestarConnectionsError):
@@ -187,6 +184,7 @@ class Report:
         }
 
     def to_json(self) -> dict[str, Any]:
+        # Sorted here, once, whatever assembled the report: output is stable run to run.
         self.sort()
         return {
             "Connections": list(self.connections),
@@ -304,12 +302,6 @@ def merge_reports(reports: Sequence[tuple[str, Report]]) -> tuple[Report, list[s
     )
     merged.sort()
     return merged, problems
-
-
-def pairs_of(accounts: Iterable[str], regions: Iterable[str]) -> list[tuple[str, str]]:
-    """Every (account, region) pair, accounts outermost (the order the reads start in)."""
-    region_list = list(regions)
-    return [(account, region) for account in accounts for region in region_list]
 
 
 def _status(connection: Mapping[str, Any]) -> str:
