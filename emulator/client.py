@@ -271,12 +271,14 @@ class EmulatorClient:
         message: str | None = None,
         probability: float | None = None,
         seed: int | None = None,
+        rate_per_second: float | None = None,
     ) -> None:
         """Make the next ``count`` calls of ``operation`` (``*``: any) fail, stall or drop.
 
         ``count=-1`` keeps the fault until ``clear_faults()``. Latency alone only delays. With
         ``probability`` only that share of the matching calls is struck (``seed``: the same
-        draws every run); calls it spares do not count against ``count``.
+        draws every run); with ``rate_per_second`` only the calls over that rate (a token bucket,
+        as AWS throttles an API). Calls it spares do not count against ``count``.
         """
         body: dict[str, object] = {
             "Operation": operation,
@@ -294,6 +296,8 @@ class EmulatorClient:
             body["Probability"] = probability
         if seed is not None:
             body["Seed"] = seed
+        if rate_per_second is not None:
+            body["RatePerSecond"] = rate_per_second
         self._request("POST", "faults", body)
 
     def clear_faults(self) -> None:

@@ -5,7 +5,7 @@ Plain JSON in and out, no SigV4. The routes every server has::
     GET    /_emulator/health       {"Status": "ok"}
     POST   /_emulator/faults       {"Operation"?, "ErrorCode"?, "HttpStatus"?, "Message"?,
                                     "Count"?, "LatencyMs"?, "ResetConnection"?,
-                                    "Probability"?, "Seed"?} -> {"Fault"}
+                                    "Probability"?, "Seed"?, "RatePerSecond"?} -> {"Fault"}
     GET    /_emulator/faults       {"Faults": [...]}
     DELETE /_emulator/faults       {}
     GET    /_emulator/calls        {"Calls": [...]}
@@ -20,7 +20,8 @@ sts/service.py).
 
 A fault's ``Operation`` is an operation name of any service (``*``: all); ``Probability``
 (0..1) makes it strike only that share of the matching requests, drawn from a generator seeded
-with ``Seed`` when given.
+with ``Seed`` when given; ``RatePerSecond`` makes it strike only the requests over that rate
+(a token bucket: AWS's request throttling of an API).
 
 Errors come back as ``{"__type": code, "Message": text}``: 400 for bad input, 404 for an unknown
 ARN or route, 405 for a known route with another method.
@@ -148,6 +149,7 @@ class ControlApi:
         if operation != "*" and operation not in self._operations:
             raise ValidationException(f"Operation {operation!r} is not an operation of either API")
         probability = _probability(body)
+        rate = _rate(body, probability)
         fault = Fault(
             operation=operation,
             error_code=error_code,
@@ -158,6 +160,7 @@ class ControlApi:
             reset_connection=reset,
             probability=probability,
             seed=optional_int(body, "Seed"),
+            rate_per_second=rate,
         )
         self._faults.add(fault)
         return {"Fault": fault.to_json()}
@@ -188,6 +191,19 @@ def _probability(body: dict[str, object]) -> float | None:
         raise FieldError("Probability must be a number")
     if not 0 <= value <= 1:
         raise ValidationException("Probability must be between 0 and 1")
+    return float(value)
+
+
+def _rate(body: dict[str, object], probability: float | None) -> float | None:
+    value = body.get("RatePerSecond")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise FieldError("RatePerSecond must be a number")
+    if value <= 0:
+        raise ValidationException("RatePerSecond must be greater than 0")
+    if probability is not None:
+        raise ValidationException("A fault strikes by Probability or by RatePerSecond, not both")
     return float(value)
 
 

@@ -2,19 +2,24 @@
 
 A fault may strike only a share of the requests it matches (``probability``, drawn from its own
 random generator, seeded when the test wants the same draws every run): "throttle 20 % of every
-call" is one fault with count FOREVER and probability 0.2.
+call" is one fault with count FOREVER and probability 0.2. Or it may strike only the requests
+over a rate (``rate_per_second``): a token bucket of that many requests a second, as AWS
+throttles an account's calls to an API; a request that finds a token passes untouched.
 """
 
 from __future__ import annotations
 
 import random
 import threading
+import time
 from dataclasses import dataclass, field
 
 __all__ = ["FOREVER", "Fault", "FaultInjector"]
 
 FOREVER = -1
 """A ``count`` that never runs out."""
+# The rate buckets' clock (a test replaces it).
+_clock = time.monotonic
 
 
 @dataclass
@@ -32,17 +37,34 @@ class Fault:
     """The chance (0..1) that a matching request is struck; None: every one is."""
     seed: int | None = None
     """Seeds the draws, so a run sees the same sequence of strikes and misses."""
+    rate_per_second: float | None = None
+    """Strike only the requests over this rate (a bucket of as many tokens, refilled at it)."""
     _random: random.Random | None = field(default=None, repr=False, compare=False)
+    _bucket: list[float] = field(default_factory=list, repr=False, compare=False)
+    """[tokens, when last refilled] of a rate fault (shared by its copies)."""
 
     def __post_init__(self) -> None:
         if self.probability is not None and self._random is None:
             self._random = random.Random(self.seed)
+        if self.rate_per_second is not None and not self._bucket:
+            self._bucket.extend((self._capacity, _clock()))
+
+    @property
+    def _capacity(self) -> float:
+        return max(1.0, self.rate_per_second or 0.0)
 
     def matches(self, operation: str) -> bool:
         return self.operation in ("*", operation)
 
     def strikes(self) -> bool:
         """Draw for one matching request (the caller holds the injector's lock)."""
+        if self.rate_per_second is not None:
+            tokens, last = self._bucket
+            now = _clock()
+            tokens = min(self._capacity, tokens + (now - last) * self.rate_per_second)
+            spared = tokens >= 1
+            self._bucket[:] = (tokens - 1 if spared else tokens, now)
+            return not spared
         if self.probability is None or self._random is None:
             return True
         return self._random.random() < self.probability
@@ -60,6 +82,8 @@ class Fault:
         if self.probability is not None:
             shown["Probability"] = self.probability
             shown["Seed"] = self.seed
+        if self.rate_per_second is not None:
+            shown["RatePerSecond"] = self.rate_per_second
         return shown
 
     def copy(self) -> Fault:
@@ -74,7 +98,9 @@ class Fault:
             reset_connection=self.reset_connection,
             probability=self.probability,
             seed=self.seed,
+            rate_per_second=self.rate_per_second,
             _random=self._random,
+            _bucket=self._bucket,
         )
 
 

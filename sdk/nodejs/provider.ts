@@ -66,7 +66,7 @@ export interface ProviderArgs {
      */
     connections?: pulumi.Input<pulumi.Input<{[key: string]: any}>[] | undefined>;
     /**
-     * HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
+     * HTTP attempts per AWS call, retries included (botocore's adaptive retry mode; default 3, or AWS_MAX_ATTEMPTS).
      */
     maxAttempts?: pulumi.Input<number | undefined>;
     /**

@@ -269,3 +269,42 @@ def test_lookups_from_config_are_what_each_entry_s_check_will_look_up() -> None:
     assert with_default[2].provider_type == "GitLab"
     # A name with no region anywhere is its Check's to report (with the fix), not prefetched.
     assert [s.name or str(s.arn) for s in without_default] == [MISSING, "dublin"]
+
+
+# AWS throttles an account's calls to an API above some rate: the prefetch's width (64 lookups
+# at once, each with its tags call) must not turn into throttling errors.
+_RATE_PER_SECOND = 25.0
+_THROTTLED = ("GetConnection", "ListTagsForResource")
+
+
+def test_a_rate_limited_account_fails_no_check_and_the_client_slows_to_its_rate(
+    host_factory: HostFactory, emulator: EmulatorClient
+) -> None:
+    arns = [emulator.create_connection(f"limited-{i}") for i in range(100)]
+    for operation in _THROTTLED:
+        emulator.add_fault(
+            operation,
+            error_code="ThrottlingException",
+            http_status=400,
+            count=-1,
+            rate_per_second=_RATE_PER_SECOND,
+        )
+    # Three attempts (host_env's AWS_MAX_ATTEMPTS, botocore's default too).
+    host = host_factory(config_naming([{"arn": arn} for arn in arns]), PULUMI_PROJECT=PROJECT)
+
+    failed = [arn for arn in arns if host.check({"connectionArn": arn})[1]]
+
+    assert failed == []
+    attempts = {operation: len(provider_calls(emulator, operation)) for operation in _THROTTLED}
+    throttled = {
+        operation: sum(
+            call.get("ErrorCode") == "ThrottlingException"
+            for call in provider_calls(emulator, operation)
+        )
+        for operation in _THROTTLED
+    }
+    print(f"\n100 lookups at {_RATE_PER_SECOND:g}/s per API: {attempts} attempts, {throttled}")
+    # Adaptive retry mode: after the first throttles, the client holds its threads to the
+    # rate AWS accepts instead of retrying into the limit (standard mode: ~3x the calls).
+    assert all(count <= 1.5 * len(arns) for count in attempts.values()), attempts
+    assert calls_by_target(emulator, "GetConnection").keys() == set(arns)

@@ -2,8 +2,9 @@
 fails clearly and quickly, and neither ever loses a resource.
 
 Each scenario arms a fault in the emulator (``/_emulator/faults``), runs the engine's calls
-(Check for preview/up, Read for refresh) and prints what it cost. botocore's standard retry
-mode does the retrying; the attempts come from ``AWS_MAX_ATTEMPTS``, the shared config file's
+(Check for preview/up, Read for refresh) and prints what it cost. botocore's adaptive retry
+mode (standard mode's backoff, plus a client-side rate limiter once AWS throttles) does the
+retrying; the attempts come from ``AWS_MAX_ATTEMPTS``, the shared config file's
 ``max_attempts`` or the provider option ``codestar:maxAttempts`` (host_env sets the variable
 to 3 unless a test removes it).
 """

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import Any
+from typing import Any, Literal
 
 import botocore.exceptions
 import botocore.loaders
@@ -34,6 +34,7 @@ from .translate import count_attempts
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_READ_TIMEOUT",
+    "RetryMode",
     "assumed_role_credentials",
     "client_config",
     "client_for",
@@ -45,10 +46,12 @@ __all__ = [
 # Timeouts short enough that a dead endpoint fails a preview in seconds, not minutes.
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 20.0
-_MAX_POOL_CONNECTIONS = 32
+# The prefetch's 64 lookups and their 64 tags calls (engine/prefetch.py, lookups.py) at once.
+_MAX_POOL_CONNECTIONS = 128
 # Every client this project makes: the two connection APIs, STS for roles, Organizations for
 # the inventory's accounts.
 _SERVICES = (*SERVICES, "sts", "organizations")
+RetryMode = Literal["standard", "adaptive"]
 
 
 class _Loader(botocore.loaders.Loader):
@@ -90,16 +93,25 @@ def client_config(
     max_attempts: int | None = None,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     read_timeout: float = DEFAULT_READ_TIMEOUT,
+    *,
+    retry_mode: RetryMode = "adaptive",
 ) -> Config:
-    # Standard retry mode: exponential backoff with jitter on throttling, 5xx and connection
-    # errors. Without max_attempts here, AWS_MAX_ATTEMPTS and the shared config file's
-    # max_attempts still decide (botocore reads them when the client is made).
+    """botocore's Config for our clients.
+
+    Retries, adaptive mode by default: standard mode's exponential backoff with jitter on
+    throttling, 5xx and connection errors, plus a client-side rate limiter that stays out of
+    the way until AWS throttles the client, then holds every thread that shares the client to
+    the rate AWS accepts (the prefetch runs many lookups at once on one client: without it,
+    each of them would meet the limit and retry on its own). Standard mode for clients used by
+    one thread for a few calls (the inventory's), where a limiter would have nothing to learn.
+    Without ``max_attempts``, AWS_MAX_ATTEMPTS and the shared config file's max_attempts still
+    decide (botocore reads them when the client is made).
+    """
+    retries: dict[str, Any] = {"mode": retry_mode}
+    if max_attempts is not None:
+        retries["total_max_attempts"] = max_attempts
     return Config(
-        retries=(
-            {"mode": "standard"}
-            if max_attempts is None
-            else {"mode": "standard", "total_max_attempts": max_attempts}
-        ),
+        retries=retries,  # type: ignore[arg-type]
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         user_agent_extra=USER_AGENT,
@@ -172,7 +184,7 @@ def new_session(profile: str | None, role: AssumeRole | None) -> botocore.sessio
             extra["ExternalId"] = role.external_id
         fetcher = AssumeRoleCredentialFetcher(
             # STS in the session's region (or us-east-1): regional STS endpoints need one.
-            # Our config: the user agent, standard retries and the timeouts, for STS too.
+            # Our config: the user agent, the retries and the timeouts, for STS too.
             client_creator=functools.partial(
                 base.create_client,
                 region_name=base.get_config_variable("region") or "us-east-1",

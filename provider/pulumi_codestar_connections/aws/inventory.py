@@ -236,7 +236,7 @@ class InventoryReader:
         self._role_name = role_name
         self._external_id = external_id
         self._concurrency = concurrency
-        self._config = client_config(max_attempts).merge(
+        self._config = client_config(max_attempts, retry_mode="standard").merge(
             # A pair's client makes one call at a time: one connection is all it needs.
             Config(max_pool_connections=1)
         )

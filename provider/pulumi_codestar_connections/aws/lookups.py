@@ -80,8 +80,10 @@ class _SharedListings:
 
 # A provider host lives for one Pulumi operation; a minute covers its Check phase with room.
 _listings = _SharedListings(ttl=60.0)
-# Threads for the calls that can overlap (tags, host); none start until the first submit.
-_pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="codestar-aws")
+# Threads for the calls that can overlap (tags, host); none start until the first submit. As
+# many as the prefetch runs lookups (engine/prefetch.py): each lookup's tags overlap its
+# GetConnection.
+_pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="codestar-aws")
 
 
 def find_connection_by_arn(

@@ -149,7 +149,7 @@ class ProviderSettings:
     """The stack config a provider host reads when the engine configures it.
 
     The dynamic provider's (:meth:`from_config`): ``aws:profile`` / ``aws:region`` are the
-    defaults of every lookup; the ``codestar:*`` keys tune botocore (attempts in standard retry
+    defaults of every lookup; the ``codestar:*`` keys tune botocore (attempts in adaptive retry
     mode, timeouts in seconds) and the prefetch; the program's own ``connectionArn`` /
     ``connections`` name what the prefetch looks up. The plugin's
     (:meth:`from_plugin_config`): its own ``codestar:*`` settings, ``codestar:region`` /

@@ -272,7 +272,7 @@ def _config() -> dict[str, Any]:
         },
         "maxAttempts": {
             "type": "integer",
-            "description": "HTTP attempts per AWS call, retries included (botocore's standard "
+            "description": "HTTP attempts per AWS call, retries included (botocore's adaptive "
             "retry mode; default 3, or AWS_MAX_ATTEMPTS).",
         },
         "connectTimeout": {

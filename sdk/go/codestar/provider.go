@@ -39,7 +39,7 @@ type providerArgs struct {
 	ConnectTimeout *float64 `pulumi:"connectTimeout"`
 	// The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
 	Connections []map[string]interface{} `pulumi:"connections"`
-	// HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
+	// HTTP attempts per AWS call, retries included (botocore's adaptive retry mode; default 3, or AWS_MAX_ATTEMPTS).
 	MaxAttempts *int `pulumi:"maxAttempts"`
 	// The AWS profile every lookup reads with, unless it names its own.
 	Profile *string `pulumi:"profile"`
@@ -57,7 +57,7 @@ type ProviderArgs struct {
 	ConnectTimeout pulumi.Float64PtrInput
 	// The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
 	Connections pulumi.MapArrayInput
-	// HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
+	// HTTP attempts per AWS call, retries included (botocore's adaptive retry mode; default 3, or AWS_MAX_ATTEMPTS).
 	MaxAttempts pulumi.IntPtrInput
 	// The AWS profile every lookup reads with, unless it names its own.
 	Profile pulumi.StringPtrInput

@@ -43,7 +43,7 @@ Object.defineProperty(exports, "connections", {
 });
 
 /**
- * HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
+ * HTTP attempts per AWS call, retries included (botocore's adaptive retry mode; default 3, or AWS_MAX_ATTEMPTS).
  */
 export declare const maxAttempts: number | undefined;
 Object.defineProperty(exports, "maxAttempts", {

@@ -33,7 +33,7 @@ class ProviderArgs:
         :param pulumi.Input['AssumeRoleArgs'] assume_role: A role every lookup reads through, unless it names its own.
         :param pulumi.Input[_builtins.float] connect_timeout: Seconds to wait for a connection to AWS (default 10).
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] connections: The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
-        :param pulumi.Input[_builtins.int] max_attempts: HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
+        :param pulumi.Input[_builtins.int] max_attempts: HTTP attempts per AWS call, retries included (botocore's adaptive retry mode; default 3, or AWS_MAX_ATTEMPTS).
         :param pulumi.Input[_builtins.str] profile: The AWS profile every lookup reads with, unless it names its own.
         :param pulumi.Input[_builtins.float] read_timeout: Seconds to wait for an answer from AWS (default 30).
         :param pulumi.Input[_builtins.str] region: The default region of name lookups and listings. Default: AWS_REGION / AWS_DEFAULT_REGION, else the profile's.
@@ -93,7 +93,7 @@ class ProviderArgs:
     @pulumi.getter(name="maxAttempts")
     def max_attempts(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
+        HTTP attempts per AWS call, retries included (botocore's adaptive retry mode; default 3, or AWS_MAX_ATTEMPTS).
         """
         return pulumi.get(self, "max_attempts")
 
@@ -160,7 +160,7 @@ class Provider(pulumi.ProviderResource):
         :param pulumi.Input[Union['AssumeRoleArgs', 'AssumeRoleArgsDict']] assume_role: A role every lookup reads through, unless it names its own.
         :param pulumi.Input[_builtins.float] connect_timeout: Seconds to wait for a connection to AWS (default 10).
         :param pulumi.Input[Sequence[pulumi.Input[Mapping[str, Any]]]] connections: The connections this stack looks up, each {arn} or {name, region, …} with any of Connection's inputs: the provider starts all their lookups at the first one, since the engine checks resources one at a time. Optional; a program can read the same list to declare its Connections.
-        :param pulumi.Input[_builtins.int] max_attempts: HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
+        :param pulumi.Input[_builtins.int] max_attempts: HTTP attempts per AWS call, retries included (botocore's adaptive retry mode; default 3, or AWS_MAX_ATTEMPTS).
         :param pulumi.Input[_builtins.str] profile: The AWS profile every lookup reads with, unless it names its own.
         :param pulumi.Input[_builtins.float] read_timeout: Seconds to wait for an answer from AWS (default 30).
         :param pulumi.Input[_builtins.str] region: The default region of name lookups and listings. Default: AWS_REGION / AWS_DEFAULT_REGION, else the profile's.

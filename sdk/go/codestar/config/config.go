@@ -26,7 +26,7 @@ func GetConnections(ctx *pulumi.Context) string {
 	return config.Get(ctx, "codestar:connections")
 }
 
-// HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
+// HTTP attempts per AWS call, retries included (botocore's adaptive retry mode; default 3, or AWS_MAX_ATTEMPTS).
 func GetMaxAttempts(ctx *pulumi.Context) int {
 	return config.GetInt(ctx, "codestar:maxAttempts")
 }

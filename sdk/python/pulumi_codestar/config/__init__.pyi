@@ -32,7 +32,7 @@ The connections this stack looks up, each {arn} or {name, region, …} with any 
 
 maxAttempts: Optional[int]
 """
-HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
+HTTP attempts per AWS call, retries included (botocore's adaptive retry mode; default 3, or AWS_MAX_ATTEMPTS).
 """
 
 profile: Optional[str]

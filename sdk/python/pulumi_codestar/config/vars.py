@@ -45,7 +45,7 @@ class _ExportableConfig(types.ModuleType):
     @_builtins.property
     def max_attempts(self) -> Optional[int]:
         """
-        HTTP attempts per AWS call, retries included (botocore's standard retry mode; default 3, or AWS_MAX_ATTEMPTS).
+        HTTP attempts per AWS call, retries included (botocore's adaptive retry mode; default 3, or AWS_MAX_ATTEMPTS).
         """
         return __config__.get_int('maxAttempts')
 
