@@ -42,6 +42,7 @@ def _figures() -> dict[int, tuple[str, Runner]]:
         fig7_emulator,
         fig8_plugin,
         fig9_inventory,
+        fig10_floor,
     )
 
     return {
@@ -54,12 +55,13 @@ def _figures() -> dict[int, tuple[str, Runner]]:
         7: ("emulator throughput and p99 under concurrency", fig7_emulator.run),
         8: ("the provider plugin against the dynamic provider", fig8_plugin.run),
         9: ("org-wide inventory at scale against an AWS CLI loop", fig9_inventory.run),
+        10: ("the real engine against its own floor (no-op providers)", fig10_floor.run),
     }
 
 
-# In the order they run: 8 right after 3, so that it previews figure 3's stacks (figure 2's in
-# quick mode) before figures 5 and 7 reset the emulator (they would be made again).
-FIGURES = (1, 2, 3, 8, 4, 5, 6, 7, 9)
+# In the order they run: 8 and 10 right after 3, so that they use figure 3's stacks (figure
+# 2's in quick mode) before figures 5 and 7 reset the emulator (they would be made again).
+FIGURES = (1, 2, 3, 8, 10, 4, 5, 6, 7, 9)
 DEFAULT_OUTPUT = REPO_ROOT / "bench" / "results.json"
 
 
@@ -78,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--sizes",
         type=lambda text: tuple(int(size) for size in text.split(",")),
-        help="figures 3 and 8's connection counts, comma-separated (default 10,50,200)",
+        help="figures 3, 8 and 10's connection counts, comma-separated (default 10,50,200)",
     )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="JSON results file")
     parser.add_argument(
@@ -145,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                 env=env,
                 pulumi=pulumi,
                 engine_sizes=args.sizes,
+                plots=args.output.resolve().parent,
             )
             runners = _figures()
             for number in selected:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,8 +42,11 @@ class BenchContext:
     """The CLI and language host of the engine figures (None: those are skipped)."""
     engine_sizes: tuple[int, ...] | None = None
     """Connection counts for figures 3 and 8 (default: 10, 50, 200; quick: figure 2's stack)."""
-    stacks: dict[int, Any] = field(default_factory=dict)
-    """Deployed engine stacks by connection count, shared by figures 2 and 3."""
+    stacks: dict[Hashable, Any] = field(default_factory=dict)
+    """Deployed engine stacks by connection count (figures 2, 3, 8 and 10 share them), and
+    the plugin's by (package, count)."""
+    plots: Path | None = None
+    """Where figures write their plots (next to the JSON results); None: no plots."""
 
     @contextmanager
     def latency(self, latency_ms: int) -> Iterator[None]:

@@ -35,7 +35,9 @@ def calls_per_resource(emulator: EmulatorClient, operation: str, arns: list[str]
 class EngineStack:
     """A sandboxed copy of the program and a stack of ``arns``, run by the real CLI."""
 
-    def __init__(self, ctx: BenchContext, name: str, arns: list[str]) -> None:
+    def __init__(
+        self, ctx: BenchContext, name: str, arns: list[str], *, program: Path | None = None
+    ) -> None:
         if ctx.pulumi is None:
             raise RuntimeError(NO_PULUMI)
         root = ctx.scratch / f"engine-{name}"
@@ -44,6 +46,9 @@ class EngineStack:
         env = ctx.pulumi.environment(root / "pulumi", base=ctx.env)
         self.arns = arns
         self.sandbox = ProgramSandbox(root / "project", cli=ctx.pulumi, env=env)
+        if program is not None:  # another program of the same config (bench/floor/dynamic)
+            for source in program.glob("*.py"):
+                shutil.copy2(source, self.sandbox.directory / source.name)
         self.sandbox.pulumi("stack", "init", _STACK)
         stack_file: Path = self.sandbox.directory / f"Pulumi.{_STACK}.yaml"
         existing = stack_file.read_text() if stack_file.exists() else ""

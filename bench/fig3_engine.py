@@ -30,15 +30,17 @@ _MAX_REPEATS = 3  # N=200 previews take tens of seconds on two cores
 _MAX_AWS_CLI_RUNS = 25
 
 
-def aws_cli_get_each(aws: Path, arns: list[str], env: dict[str, str]) -> float:
+def aws_cli_get_each(
+    aws: Path, arns: list[str], env: dict[str, str], *, sample: int = _MAX_AWS_CLI_RUNS
+) -> float:
     """Seconds for ``aws codestar-connections get-connection`` on each ARN, one after another.
 
-    Beyond ``_MAX_AWS_CLI_RUNS`` ARNs, an evenly spaced sample runs and the time is scaled.
+    Beyond ``sample`` ARNs, an evenly spaced sample of them runs and the time is scaled.
     """
-    sample = arns[:: -(-len(arns) // _MAX_AWS_CLI_RUNS)]
+    runs = arns[:: -(-len(arns) // sample)]
 
     def run_all() -> None:
-        for arn in sample:
+        for arn in runs:
             subprocess.run(
                 [str(aws), "codestar-connections", "get-connection", "--connection-arn", arn],
                 env=env,
@@ -47,7 +49,7 @@ def aws_cli_get_each(aws: Path, arns: list[str], env: dict[str, str]) -> float:
                 check=True,
             )
 
-    return seconds(run_all) * len(arns) / len(sample)
+    return seconds(run_all) * len(arns) / len(runs)
 
 
 def run(ctx: BenchContext) -> Figure:

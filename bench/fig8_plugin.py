@@ -44,13 +44,14 @@ from .fig3_engine import FULL_SIZES, QUICK_SIZES
 from .report import Figure, Goal, Row
 from .stats import Spread, interleaved_medians, ratios, seconds, warm
 
-__all__ = ["run"]
+__all__ = ["PACKAGE", "PluginStack", "deployed_plugin_stack", "plugin_folder", "run"]
 
 # google.protobuf ships no type information (see langhost.host for the same import).
 struct_pb2: Any = importlib.import_module("google.protobuf.struct_pb2")
 
 PLUGIN_SOURCE = REPO_ROOT / "provider" / "cmd" / "pulumi-resource-codestar"
 _STACK = "bench"
+PACKAGE = "codestar"
 _MAX_REPEATS = 3  # as figure 3: N=200 previews take tens of seconds on two cores
 # At 50 ms, getConnection's two calls overlap, so an invoke should cost one round trip plus the
 # plugin's own overhead: the bound figure 1 sets for the dynamic provider host's Read (the same
@@ -62,32 +63,33 @@ _SERVER = (str(REPO_VENV / "bin" / "python"), "-m", "pulumi_codestar_connections
 _ENGINE = "127.0.0.1:1"
 
 
-def _plugin_folder(ctx: BenchContext) -> Path:
-    """The plugin folder as a user installs it, its virtualenv the repository's ``.venv``."""
-    target = ctx.scratch / "plugin" / PLUGIN_SOURCE.name
+def plugin_folder(ctx: BenchContext, source: Path = PLUGIN_SOURCE) -> Path:
+    """A plugin folder as a user installs it, its virtualenv the repository's ``.venv``."""
+    target = ctx.scratch / "plugin" / source.name
     if not target.exists():
-        shutil.copytree(PLUGIN_SOURCE, target, ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
         manifest = target / "PulumiPlugin.yaml"
         text = manifest.read_text()
         if "virtualenv: venv" not in text:
-            raise RuntimeError(f"{PLUGIN_SOURCE / manifest.name} names no `virtualenv: venv`")
+            raise RuntimeError(f"{source / manifest.name} names no `virtualenv: venv`")
         manifest.write_text(text.replace("virtualenv: venv", f"virtualenv: {REPO_VENV}"))
     return target
 
 
-def _program(plugin: Path, arns: list[str]) -> str:
-    """A Pulumi YAML program looking up ``arns`` through the plugin (JSON strings are YAML)."""
+def _program(package: str, plugin: Path, arns: list[str]) -> str:
+    """A Pulumi YAML program looking up ``arns`` as ``<package>:Connection`` resources (JSON
+    strings are YAML)."""
     lines = [
-        "name: codestar-bench-plugin",
+        f"name: {package}-bench-plugin",
         "runtime: yaml",
         "packages:",
-        f"  codestar: {json.dumps(str(plugin))}",
+        f"  {package}: {json.dumps(str(plugin))}",
         "resources:",
     ]
     for index, arn in enumerate(arns):
         lines += [
             f"  connection-{index:04d}:",
-            "    type: codestar:Connection",
+            f"    type: {package}:Connection",
             "    properties:",
             f"      connectionArn: {json.dumps(arn)}",
         ]
@@ -97,15 +99,25 @@ def _program(plugin: Path, arns: list[str]) -> str:
 class PluginStack:
     """A Pulumi YAML program of ``arns`` as ``codestar:Connection`` resources, and its stack."""
 
-    def __init__(self, ctx: BenchContext, cli: PulumiCLI, plugin: Path, arns: list[str]) -> None:
-        root = ctx.scratch / f"plugin-n{len(arns)}"
+    def __init__(
+        self,
+        ctx: BenchContext,
+        cli: PulumiCLI,
+        plugin: Path,
+        arns: list[str],
+        *,
+        package: str = PACKAGE,
+    ) -> None:
+        root = ctx.scratch / f"{package}-plugin-n{len(arns)}"
         self.arns = arns
         self.cli = cli
         self.env = cli.environment(root / "pulumi", base=ctx.env)
         self.directory = root / "project"
         self.directory.mkdir(parents=True)
-        (self.directory / "Pulumi.yaml").write_text(_program(plugin, arns))
+        (self.directory / "Pulumi.yaml").write_text(_program(package, plugin, arns))
         self.run("stack", "init", _STACK)
+        if package != PACKAGE:
+            return  # (bench/floor/plugin: a no-op plugin, which has no settings)
         # The provider's codestar:connections names them, as the dynamic provider's program
         # names its connections in stack config: the first lookup starts them all.
         stack_file = self.directory / f"Pulumi.{_STACK}.yaml"
@@ -118,13 +130,18 @@ class PluginStack:
         return seconds(lambda: run_pulumi(self.cli, self.directory, self.env, args))
 
 
-def _deployed_plugin_stack(
+def deployed_plugin_stack(
     ctx: BenchContext, cli: PulumiCLI, plugin: Path, size: int
 ) -> tuple[PluginStack, tuple[int, int]]:
-    """A plugin stack of ``size`` fresh connections after ``up --skip-preview``.
+    """A plugin stack of ``size`` fresh connections after ``up --skip-preview``, made once per
+    size (figure 10 previews figure 8's).
 
     Also returns the (GetConnection, ListTagsForResource) calls per resource of that first up.
     """
+    cached = ctx.stacks.get((PACKAGE, size))
+    if cached is not None:
+        stack, first_up = cached
+        return stack, first_up
     arns = [ctx.emulator.create_connection(f"bench-plugin-{size}-{i:04d}") for i in range(size)]
     stack = PluginStack(ctx, cli, plugin, arns)
     ctx.emulator.clear_calls()
@@ -133,6 +150,7 @@ def _deployed_plugin_stack(
         max(calls_per_resource(ctx.emulator, "GetConnection", arns).values()),
         max(calls_per_resource(ctx.emulator, "ListTagsForResource", arns).values()),
     )
+    ctx.stacks[PACKAGE, size] = (stack, first_up)
     return stack, first_up
 
 
@@ -160,13 +178,13 @@ def run(ctx: BenchContext) -> Figure:
 
 def _previews(ctx: BenchContext, cli: PulumiCLI, figure: Figure) -> None:
     """Part 1: the plugin's preview of N connections against the dynamic provider's."""
-    plugin = _plugin_folder(ctx)
+    plugin = plugin_folder(ctx)
     sizes = ctx.engine_sizes or (QUICK_SIZES if ctx.quick else FULL_SIZES)
     repeats = min(ctx.repeats, _MAX_REPEATS)
     ctx.emulator.clear_faults()
     for size in sizes:
         dynamic, _ = deployed_stack(ctx, size)  # figure 3's, when it has run
-        ours, first_up = _deployed_plugin_stack(ctx, cli, plugin, size)
+        ours, first_up = deployed_plugin_stack(ctx, cli, plugin, size)
         get, tags = first_up
         log(
             f"fig 8, N={size}: the plugin's first up (--skip-preview) made {get} GetConnection, "

@@ -22,13 +22,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from devkit.tools import AWS_CLI
 from emulator.client import ConnectionSpec
 
 from .context import REPO_ROOT, BenchContext, log
+from .proctree import sample_tree
 from .report import Figure, Goal, Row
 from .stats import Spread
 
@@ -88,34 +88,6 @@ def _seed(ctx: BenchContext, accounts: int, regions: list[str]) -> list[str]:
     return ids
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of ``root`` and every process below it (its worker processes), in KB."""
-    parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        pid = int(entry.name)
-        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss[pid] = int(line.split()[1])
-    tree = {root}
-    grew = True
-    while grew:
-        grew = False
-        for pid, parent in parents.items():
-            if parent in tree and pid not in tree:
-                tree.add(pid)
-                grew = True
-    return sum(rss.get(pid, 0) for pid in tree)
-
-
 def _inventory(ctx: BenchContext, regions: list[str], *extra: str) -> _Run:
     env = {**ctx.env, "AWS_ACCESS_KEY_ID": MANAGEMENT}
     argv = [
@@ -143,7 +115,7 @@ def _inventory(ctx: BenchContext, regions: list[str], *extra: str) -> _Run:
         # The sum over the process and its workers, sampled: each worker's own peak would
         # miss that they run at the same time.
         while process.poll() is None:
-            peak_kb = max(peak_kb, _tree_rss_kb(process.pid))
+            peak_kb = max(peak_kb, sum(sample_tree(process.pid).rss_kb.values()))
             time.sleep(0.1)
         seconds = time.perf_counter() - started
         stderr.seek(0)

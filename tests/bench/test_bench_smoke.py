@@ -36,7 +36,7 @@ def test_quick_bench_writes_every_figure_with_its_baselines(
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=360,
         check=False,
     )
 
@@ -52,3 +52,7 @@ def test_quick_bench_writes_every_figure_with_its_baselines(
         for row in figure["rows"]:
             assert row["median"] >= 0 and row["min"] <= row["median"] <= row["max"], row
     assert "measure (subject vs baseline)" in completed.stdout
+    # Figure 10 draws its plots next to the results: SVG, with text and axes.
+    for plot in ("fig10-preview.svg", "fig10-cpu.svg"):
+        drawn = (tmp_path / plot).read_text()
+        assert drawn.startswith("<?xml") and "<svg" in drawn and "seconds" in drawn, plot

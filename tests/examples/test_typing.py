@@ -1,7 +1,9 @@
-"""The examples' Python passes the project's strict mypy, like the rest of the repository.
+"""The examples' Python passes the project's strict mypy, like the rest of the repository,
+and so do the benchmark's floor programs (bench/floor: a program and a plugin folder).
 
 Each example's entry point is a ``__main__.py``, which one mypy run would take for the same
-module several times (pyproject.toml excludes examples/ from ``mypy .`` for that reason). Here
+module several times (pyproject.toml excludes examples/ and bench/floor/ from ``mypy .`` for
+that reason). Here
 each is copied under a name of its own — its folder's — and all are checked in one run with
 the project's configuration; errors are reported against the original paths. pulumi-aws and
 pulumi-policy are not installed in this virtualenv: the configuration types them as Any.
@@ -18,6 +20,7 @@ from pathlib import Path
 from tests.examples.mocks import EXAMPLES
 
 REPO_ROOT = EXAMPLES.parent
+FLOOR = REPO_ROOT / "bench" / "floor"
 _TIMEOUT_SECONDS = 600
 
 
@@ -31,17 +34,21 @@ def example_sources() -> list[Path]:
     )
 
 
+def floor_sources() -> list[Path]:
+    return sorted(path for path in FLOOR.rglob("*.py") if path.parent != FLOOR)
+
+
 def test_examples_pass_strict_mypy(tmp_path: Path) -> None:
     copies: dict[Path, Path] = {}
-    for source in example_sources():
-        relative = source.relative_to(EXAMPLES)
+    for source in [*example_sources(), *floor_sources()]:
+        relative = source.relative_to(FLOOR if source.is_relative_to(FLOOR) else EXAMPLES)
         if source.name == "__main__.py":
             name = "_".join(relative.parent.parts).replace("-", "_") + "__main__.py"
         else:
             name = source.name  # a module the example imports by this name
         copies[tmp_path / name] = source
         shutil.copyfile(source, tmp_path / name)
-    assert len(copies) == len(set(copies)) >= 7
+    assert len(copies) == len(set(copies)) >= 10
 
     completed = subprocess.run(
         [

@@ -1,0 +1,326 @@
+"""Figure 10: N connections on the real engine against the engine's own floor.
+
+The floor is what the same CLI, SDK, language host and provider host cost for N resources that
+make no AWS call at all (bench/floor): everything above it is ours. For N = 10, 50, 200 at 0 and
+50 ms, ``pulumi preview``, ``pulumi up --skip-preview`` and ``pulumi refresh --skip-preview``:
+
+- the repository's program (figure 3's stacks) against ``bench/floor/dynamic``: the same
+  program shape (stack config, resource names, outputs, exports) on a dynamic provider whose
+  Check returns its inputs and whose Read returns its state;
+- the provider plugin's YAML program (figure 8's stacks) against the same YAML program of
+  ``noop:Connection`` resources, served by ``bench/floor/pulumi-resource-noop`` on the same
+  Pulumi provider server (only where the CLI runs Python plugins: see figure 8).
+
+Subject and floor run by turns within each repeat. Also measured, for the plots: the AWS CLI
+loop of figure 3 (N ``aws codestar-connections get-connection``, sampled and scaled), and where
+the CPU goes at the largest N and latency (each process of one run of each side, by role, from
+/proc). Under 20 % throttling of every GetConnection and ListTagsForResource (emulator faults),
+the largest preview must still pass: its time and the attempts it took are recorded.
+Benchmarks assert nothing about time.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from devkit.pulumi_cli import PULUMI_HOST_RUNS_NO_PLUGINS
+from devkit.tools import AWS_CLI
+
+from .context import NO_PULUMI, REPO_ROOT, BenchContext, log
+from .engine import EngineStack, calls_per_resource, deployed_stack
+from .fig3_engine import FULL_SIZES, QUICK_SIZES, aws_cli_get_each
+from .fig8_plugin import PluginStack, deployed_plugin_stack, plugin_folder
+from .plots import CpuBar, Series, cpu_plot, scaling_plot
+from .proctree import cpu_by_role
+from .report import Figure, Goal, Row
+from .stats import Spread, ratios
+
+__all__ = ["FLOOR_PLUGIN", "FLOOR_PROGRAM", "OPERATIONS", "run"]
+
+FLOOR_PROGRAM = REPO_ROOT / "bench" / "floor" / "dynamic"
+FLOOR_PLUGIN = REPO_ROOT / "bench" / "floor" / "pulumi-resource-noop"
+OPERATIONS: dict[str, tuple[str, ...]] = {
+    "preview": ("preview",),
+    "up": ("up", "--yes", "--skip-preview"),
+    "refresh": ("refresh", "--yes", "--skip-preview"),
+}
+GOAL = Goal(1.3)  # at the largest N and latency (the issue's: N = 200, 50 ms)
+_MAX_REPEATS = 3  # as figure 3
+# For the plot only: 8 runs of the AWS CLI, evenly spaced over the N, scaled (figure 3 times 25).
+_AWS_CLI_SAMPLE = 8
+# AWS throttles an account's calls to an API above some rate. CodeStar Connections publishes
+# none; 20 calls a second, per operation, is a low one for a Get/List API.
+_RATE_PER_SECOND = 20.0
+_THROTTLED_OPERATIONS = ("GetConnection", "ListTagsForResource")
+
+
+class _Stack:
+    """What this figure needs of a stack: run ``pulumi ARGS`` (timed), and the same with the
+    CPU of every process below it by role."""
+
+    def __init__(self, run: Callable[..., float], command: Callable[..., Any]) -> None:
+        self.run = run
+        self._command = command
+
+    def cpu(self, *args: str) -> tuple[float, dict[str, float]]:
+        argv, cwd, env = self._command(*args)
+        return cpu_by_role(argv, cwd, env)
+
+
+def _engine(stack: EngineStack) -> _Stack:
+    sandbox = stack.sandbox
+
+    def command(*args: str) -> tuple[list[str], Path, dict[str, str]]:
+        return (
+            [str(sandbox.cli.executable), *args, "--non-interactive"],
+            sandbox.directory,
+            sandbox.env,
+        )
+
+    return _Stack(stack.run, command)
+
+
+def _plugin(stack: PluginStack) -> _Stack:
+    def command(*args: str) -> tuple[list[str], Path, dict[str, str]]:
+        return [str(stack.cli.executable), *args, "--non-interactive"], stack.directory, stack.env
+
+    return _Stack(stack.run, command)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    kind: str  # "dynamic provider" or "plugin"
+    subject: _Stack
+    floor: _Stack
+    arns: list[str]
+
+
+def _floor_stack(ctx: BenchContext, size: int, arns: list[str]) -> EngineStack:
+    cached = ctx.stacks.get(("floor", size))
+    if cached is None:
+        cached = EngineStack(ctx, f"floor-n{size}", arns, program=FLOOR_PROGRAM)
+        cached.run("up", "--yes", "--skip-preview")
+        ctx.stacks["floor", size] = cached
+    stack: EngineStack = cached
+    return stack
+
+
+def _noop_plugin_stack(ctx: BenchContext, size: int, arns: list[str]) -> PluginStack:
+    assert ctx.pulumi is not None
+    cached = ctx.stacks.get(("noop", size))
+    if cached is None:
+        plugin = plugin_folder(ctx, FLOOR_PLUGIN)
+        cached = PluginStack(ctx, ctx.pulumi, plugin, arns, package="noop")
+        cached.run("up", "--yes", "--skip-preview")
+        ctx.stacks["noop", size] = cached
+    stack: PluginStack = cached
+    return stack
+
+
+def _pairs(ctx: BenchContext, size: int, figure: Figure) -> list[_Pair]:
+    assert ctx.pulumi is not None
+    ours, _ = deployed_stack(ctx, size)
+    pairs = [
+        _Pair(
+            "dynamic provider",
+            _engine(ours),
+            _engine(_floor_stack(ctx, size, ours.arns)),
+            ours.arns,
+        )
+    ]
+    if ctx.pulumi.runs_plugins:
+        plugin, _ = deployed_plugin_stack(ctx, ctx.pulumi, plugin_folder(ctx), size)
+        noop = _noop_plugin_stack(ctx, size, plugin.arns)
+        pairs.append(_Pair("plugin", _plugin(plugin), _plugin(noop), plugin.arns))
+    else:
+        figure.details["plugin"] = f"not measured: {PULUMI_HOST_RUNS_NO_PLUGINS}"
+    return pairs
+
+
+def run(ctx: BenchContext) -> Figure:
+    figure = Figure(
+        10,
+        "N connections on the real engine against the engine's own floor",
+        "the same N through a provider that makes no call (bench/floor: a no-op dynamic "
+        "provider program, a no-op plugin), same engine, venv and run",
+    )
+    if ctx.pulumi is None:
+        figure.skipped = NO_PULUMI
+        return figure
+    sizes = ctx.engine_sizes or (QUICK_SIZES if ctx.quick else FULL_SIZES)
+    latencies = (0,) if ctx.quick else ctx.latencies_ms
+    repeats = min(ctx.repeats, _MAX_REPEATS)
+    aws = AWS_CLI.ensure(install=ctx.install_tools)
+    largest = (max(sizes), max(latencies))
+    series: dict[str, dict[int, dict[int, float]]] = {}  # label -> latency -> size -> seconds
+    bars: list[CpuBar] = []
+    for size in sizes:
+        pairs = _pairs(ctx, size, figure)
+        if not ctx.quick:
+            for pair in pairs:  # warm: byte code, page cache
+                pair.subject.run("preview")
+                pair.floor.run("preview")
+        for latency in latencies:
+            with ctx.latency(latency):
+                for pair in pairs:
+                    for operation, args in OPERATIONS.items():
+                        ctx.emulator.clear_calls()
+                        subject: list[float] = []
+                        floor: list[float] = []
+                        for repeat in range(repeats):
+                            turns = ((pair.subject, subject), (pair.floor, floor))
+                            for stack, times in turns[:: 1 if repeat % 2 == 0 else -1]:
+                                times.append(stack.run(*args))
+                        gets = calls_per_resource(ctx.emulator, "GetConnection", pair.arns)
+                        log(
+                            f"fig 10, N={size}, {latency} ms, {pair.kind} {operation}: "
+                            f"{statistics.median(subject):.2f} s, floor "
+                            f"{statistics.median(floor):.2f} s"
+                        )
+                        at_goal = (size, latency) == largest and not ctx.quick
+                        figure.rows.append(
+                            Row(
+                                f"N={size}, {latency} ms, {pair.kind}: {operation} / floor",
+                                ratios(subject, floor),
+                                "x",
+                                GOAL if at_goal else None,
+                                note=f"{statistics.median(floor):.2f} s floor; "
+                                f"GetConnection per resource per run: "
+                                f"{max(gets.values()) / repeats:g}",
+                            )
+                        )
+                        figure.details[f"N={size}, {latency}ms, {pair.kind}, {operation}"] = {
+                            "seconds": Spread.of(subject).to_json(),
+                            "floor_seconds": Spread.of(floor).to_json(),
+                            "GetConnection_per_resource_per_run": max(gets.values()) / repeats,
+                        }
+                        if operation == "preview":
+                            for label, times in (
+                                (pair.kind, subject),
+                                (f"no-op {pair.kind}", floor),
+                            ):
+                                series.setdefault(label, {}).setdefault(latency, {})[size] = (
+                                    statistics.median(times)
+                                )
+                        if (size, latency) == largest:
+                            bars += _where_the_time_goes(pair, operation)
+                if aws is not None:
+                    loop = aws_cli_get_each(aws, pairs[0].arns, ctx.env, sample=_AWS_CLI_SAMPLE)
+                    series.setdefault("AWS CLI loop", {}).setdefault(latency, {})[size] = loop
+        if (size, largest[1]) == largest and pairs:
+            _throttled(ctx, figure, pairs[0], size, largest[1])
+    figure.details["preview_seconds_for_plots"] = {
+        label: {
+            str(latency): {str(n): s for n, s in by_size.items()}
+            for latency, by_size in by_latency.items()
+        }
+        for label, by_latency in series.items()
+    }
+    figure.details["largest"] = f"N={largest[0]}, {largest[1]} ms a call"
+    figure.details["cpu_seconds_by_role"] = [bar.to_json() for bar in bars]
+    if ctx.plots is not None:
+        figure.details["plots"] = [str(path) for path in write_plots(figure.details, ctx.plots)]
+    return figure
+
+
+def write_plots(details: dict[str, Any], directory: Path) -> list[Path]:
+    """The figure's two plots, from its details (a run's, or a results file's)."""
+    series = [
+        Series(
+            label,
+            {
+                int(ms): {int(n): s for n, s in by_size.items()}
+                for ms, by_size in by_latency.items()
+            },
+        )
+        for label, by_latency in details["preview_seconds_for_plots"].items()
+    ]
+    bars = [
+        CpuBar(bar["label"], bar["seconds"], bar["cpu_by_role"])
+        for bar in details["cpu_seconds_by_role"]
+    ]
+    largest = bars[0].label if bars else ""
+    return [
+        scaling_plot(
+            directory / "fig10-preview.svg", series, title="pulumi preview of N connections"
+        ),
+        cpu_plot(
+            directory / "fig10-cpu.svg",
+            bars,
+            title=f"where the time goes: {details.get('largest', largest)}",
+        ),
+    ]
+
+
+def _where_the_time_goes(pair: _Pair, operation: str) -> list[CpuBar]:
+    """One more run of each side of ``operation``, the CPU of its processes by role."""
+    args = OPERATIONS[operation]
+    found = []
+    for side, stack in (
+        (pair.kind, pair.subject),
+        (f"no-op {pair.kind}", pair.floor),
+    ):
+        seconds, by_role = stack.cpu(*args)
+        found.append(CpuBar(f"{operation}: {side}", seconds, dict(by_role)))
+    return found
+
+
+def _throttled(ctx: BenchContext, figure: Figure, pair: _Pair, size: int, latency: int) -> None:
+    """The preview again, AWS throttling every lookup API over a rate: it must pass.
+
+    At most ``_RATE_PER_SECOND`` calls a second of each operation pass; the rest are answered
+    ThrottlingException. The floor is what that rate allows: N calls of each operation take
+    N / rate seconds however wide the prefetch.
+    """
+    ctx.emulator.clear_faults()
+    try:
+        for operation in _THROTTLED_OPERATIONS:
+            ctx.emulator.add_fault(
+                operation,
+                error_code="ThrottlingException",
+                http_status=400,
+                count=-1,
+                rate_per_second=_RATE_PER_SECOND,
+                latency_ms=latency,
+            )
+        if latency:
+            ctx.emulator.add_fault("*", latency_ms=latency, count=-1)
+        ctx.emulator.clear_calls()
+        seconds = pair.subject.run("preview")
+        calls = ctx.emulator.calls()
+    finally:
+        ctx.emulator.clear_faults()
+    lookups = [call for call in calls if call.get("Operation") in _THROTTLED_OPERATIONS]
+    throttled = sum(call.get("ErrorCode") == "ThrottlingException" for call in lookups)
+    needed = len(_THROTTLED_OPERATIONS) * size
+    bound = size / _RATE_PER_SECOND
+    log(
+        f"fig 10, N={size}, {latency} ms, AWS limiting each lookup API to "
+        f"{_RATE_PER_SECOND:g}/s: preview passed in {seconds:.1f} s (the rate allows "
+        f"{bound:.1f} s), {len(lookups)} attempts for {needed} calls, {throttled} throttled"
+    )
+    figure.rows.append(
+        Row(
+            f"N={size}, {latency} ms, AWS throttling each lookup API over "
+            f"{_RATE_PER_SECOND:g} calls/s: preview / what the rate allows",
+            Spread.exact(seconds / bound),
+            "x",
+            note=f"passed: {seconds:.1f} s; {len(lookups)} attempts for {needed} calls, "
+            f"{throttled} throttled and retried",
+        )
+    )
+
+
+if __name__ == "__main__":
+    # `python -m bench.fig10_floor [results.json]`: the plots again, next to the results file.
+    import json
+    import sys
+
+    results = Path(sys.argv[1] if len(sys.argv) > 1 else REPO_ROOT / "bench" / "results.json")
+    document = json.loads(results.read_text())
+    for written in write_plots(document["figures"]["10"]["details"], results.resolve().parent):
+        print(written)
