@@ -43,8 +43,9 @@ class BenchContext:
     engine_sizes: tuple[int, ...] | None = None
     """Connection counts for figures 3 and 8 (default: 10, 50, 200; quick: figure 2's stack)."""
     stacks: dict[Hashable, Any] = field(default_factory=dict)
-    """Deployed engine stacks by connection count (figures 2, 3, 8 and 10 share them), and
-    the plugin's by (package, count)."""
+    """Deployed stacks, made once per run: the program's by connection count (figures 2, 3, 8
+    and 10), the plugin's by ("codestar", count), figure 10's floors by ("floor", count) and
+    ("noop", count)."""
     plots: Path | None = None
     """Where figures write their plots (next to the JSON results); None: no plots."""
 

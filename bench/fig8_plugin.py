@@ -109,6 +109,8 @@ class PluginStack:
         package: str = PACKAGE,
     ) -> None:
         root = ctx.scratch / f"{package}-plugin-n{len(arns)}"
+        # A stack of this name from before ctx.fresh() describes connections that are gone.
+        shutil.rmtree(root, ignore_errors=True)
         self.arns = arns
         self.cli = cli
         self.env = cli.environment(root / "pulumi", base=ctx.env)
@@ -117,7 +119,7 @@ class PluginStack:
         (self.directory / "Pulumi.yaml").write_text(_program(package, plugin, arns))
         self.run("stack", "init", _STACK)
         if package != PACKAGE:
-            return  # (bench/floor/plugin: a no-op plugin, which has no settings)
+            return  # (bench/floor/pulumi-resource-noop: no settings)
         # The provider's codestar:connections names them, as the dynamic provider's program
         # names its connections in stack config: the first lookup starts them all.
         stack_file = self.directory / f"Pulumi.{_STACK}.yaml"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 __all__ = ["ROLES", "TreeSample", "cpu_by_role", "role_of", "sample_tree"]
 
 _TICKS = os.sysconf("SC_CLK_TCK")
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 # The processes of a `pulumi` run, by a piece of their command line (first match wins).
 ROLES: tuple[tuple[str, str], ...] = (
     ("-m pulumi.dynamic", "provider host (dynamic)"),
@@ -66,9 +68,10 @@ def sample_tree(root: int) -> TreeSample:
     rss: dict[int, int] = {}
     for pid in tree & stats.keys():
         fields = stats[pid]
-        # utime and stime (fields 14 and 15 of stat; 12 and 13 after the command name).
+        # stat's fields after the command name, from 0: 11 utime, 12 stime, 21 rss (pages);
+        # proc(5) numbers them 14, 15 and 24.
         cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
-        rss[pid] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        rss[pid] = int(fields[21]) * _PAGE_KB
         try:
             raw = Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
@@ -95,26 +98,29 @@ def cpu_by_role(
 
     The polling costs CPU of its own: time runs without it, and use this to divide the time.
     """
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        list(argv),
-        cwd=cwd,
-        env=dict(env),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     last: dict[int, tuple[str, float]] = {}
-    while process.poll() is None:
-        sample = sample_tree(process.pid)
-        for pid, seconds in sample.cpu_seconds.items():
-            command = sample.commands.get(pid) or last.get(pid, ("", 0.0))[0]
-            last[pid] = (command, seconds)
-        time.sleep(interval)
-    seconds = time.perf_counter() - started
-    _, errors = process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(argv)} exited {process.returncode}: {errors[-2000:]!r}")
+    # stderr to a file: a pipe nobody reads while polling would fill and stall the run.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            list(argv),
+            cwd=cwd,
+            env=dict(env),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        while process.poll() is None:
+            sample = sample_tree(process.pid)
+            for pid, seconds in sample.cpu_seconds.items():
+                command = sample.commands.get(pid) or last.get(pid, ("", 0.0))[0]
+                last[pid] = (command, seconds)
+            time.sleep(interval)
+        seconds = time.perf_counter() - started
+        if process.returncode != 0:
+            errors.seek(0)
+            said = errors.read()[-2000:].decode(errors="replace")
+            raise RuntimeError(f"{' '.join(argv)} exited {process.returncode}: {said}")
     by_role: dict[str, float] = {}
     for command, cpu in last.values():
         role = role_of(command)

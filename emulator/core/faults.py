@@ -41,7 +41,7 @@ class Fault:
     """Strike only the requests over this rate (a bucket of as many tokens, refilled at it)."""
     _random: random.Random | None = field(default=None, repr=False, compare=False)
     _bucket: list[float] = field(default_factory=list, repr=False, compare=False)
-    """[tokens, when last refilled] of a rate fault (shared by its copies)."""
+    """[tokens, when last refilled] of a rate fault (a copy gets its own)."""
 
     def __post_init__(self) -> None:
         if self.probability is not None and self._random is None:
@@ -100,7 +100,7 @@ class Fault:
             seed=self.seed,
             rate_per_second=self.rate_per_second,
             _random=self._random,
-            _bucket=self._bucket,
+            _bucket=list(self._bucket),
         )
 
 

@@ -52,7 +52,7 @@ def test_quick_bench_writes_every_figure_with_its_baselines(
         for row in figure["rows"]:
             assert row["median"] >= 0 and row["min"] <= row["median"] <= row["max"], row
     assert "measure (subject vs baseline)" in completed.stdout
-    # Figure 10 draws its plots next to the results: SVG, with text and axes.
-    for plot in ("fig10-preview.svg", "fig10-cpu.svg"):
+    # Figure 10 draws its plots next to the results (marked quick): SVG, with text and axes.
+    for plot in ("fig10-preview.quick.svg", "fig10-cpu.quick.svg"):
         drawn = (tmp_path / plot).read_text()
         assert drawn.startswith("<?xml") and "<svg" in drawn and "seconds" in drawn, plot

@@ -39,13 +39,6 @@ def test_a_bucket_spares_its_rate_in_a_burst_then_refills_at_it(
     assert rested == [False] * 4 + [True] * 2
 
 
-def test_copies_share_one_bucket(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(faults, "_clock", Clock())
-    fault = Fault("*", error_code="ThrottlingException", count=-1, rate_per_second=1)
-
-    assert [fault.copy().strikes(), fault.strikes()] == [False, True]
-
-
 def test_calls_over_the_rate_are_throttled_through_the_server(emulator: EmulatorClient) -> None:
     client = emulator.boto3_client(config=NO_RETRIES)
     # One token, refilled once in ~17 minutes: the first call passes, the next ones do not.

@@ -43,8 +43,9 @@ LAST_ERROR = {
     "ServiceUnavailable/503": "ServiceUnavailable",
     "connection reset": "ConnectionClosedError",
 }
-# Three attempts: at most 1 s + 2 s of throttling backoff (botocore's standard mode), or three
-# 1 s read timeouts; the rest is margin for a shared, loaded machine.
+# Three attempts: at most 1 s + 2 s of throttling backoff (botocore's, the same in adaptive
+# mode as in standard), or three 1 s read timeouts; the rest is margin for a shared, loaded
+# machine.
 FAILURE_BOUND_SECONDS = 15.0
 
 

@@ -1,7 +1,8 @@
 """A dynamic provider that makes no call, pickled by reference as the project's is.
 
-Its resources hold the outputs a ``Connection`` holds (the same names, values of the same
-size), so state, stack outputs and the engine's diffs weigh the same as the project's.
+Check returns its inputs, Diff says nothing changed, Create returns fixed outputs, Read the
+stored state. Its resources hold the outputs a ``Connection`` holds (the same names, values of
+the same size), so state, stack outputs and the engine's diffs weigh the same as the project's.
 """
 
 from __future__ import annotations

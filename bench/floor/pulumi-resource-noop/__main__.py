@@ -2,8 +2,8 @@
 
 Served on Pulumi's experimental provider server, as the ``codestar`` plugin is, so that what
 it costs is what the engine, the YAML host and that server cost per resource (bench figure 10).
-Check returns its inputs, Diff says nothing changed, Create and Read return fixed outputs of a
-``codestar:Connection``'s shape.
+Check returns its inputs, Diff says nothing changed, Create returns fixed outputs of a
+``codestar:Connection``'s shape and Read the stored state.
 """
 
 from __future__ import annotations

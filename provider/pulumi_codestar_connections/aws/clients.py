@@ -102,16 +102,19 @@ def client_config(
     throttling, 5xx and connection errors, plus a client-side rate limiter that stays out of
     the way until AWS throttles the client, then holds every thread that shares the client to
     the rate AWS accepts (the prefetch runs many lookups at once on one client: without it,
-    each of them would meet the limit and retry on its own). Standard mode for clients used by
-    one thread for a few calls (the inventory's), where a limiter would have nothing to learn.
+    each of them would meet the limit and retry on its own). The limiter is the client's: one
+    per (service, region, profile, role) in a process, learning from its own throttles. botocore
+    calls adaptive mode experimental. Standard mode for clients used by one thread for a few
+    calls (the inventory's per-pair clients), where a limiter would have nothing to learn.
     Without ``max_attempts``, AWS_MAX_ATTEMPTS and the shared config file's max_attempts still
     decide (botocore reads them when the client is made).
     """
-    retries: dict[str, Any] = {"mode": retry_mode}
-    if max_attempts is not None:
-        retries["total_max_attempts"] = max_attempts
     return Config(
-        retries=retries,  # type: ignore[arg-type]
+        retries=(
+            {"mode": retry_mode}
+            if max_attempts is None
+            else {"mode": retry_mode, "total_max_attempts": max_attempts}
+        ),
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         user_agent_extra=USER_AGENT,

@@ -240,6 +240,9 @@ class InventoryReader:
             # A pair's client makes one call at a time: one connection is all it needs.
             Config(max_pool_connections=1)
         )
+        # The one STS client is every pair's: a connection per pair in flight, and adaptive
+        # mode, so that STS throttling AssumeRole slows every pair to the rate STS accepts.
+        self._sts_config = client_config(max_attempts)
         self._filters = {"ProviderTypeFilter": provider_type} if provider_type else {}
         self._tags = tags
         self._progress = progress
@@ -266,7 +269,7 @@ class InventoryReader:
             if self._sts_client is None:
                 region = self._base.get_config_variable("region") or self._home_region
                 self._sts_client = self._base.create_client(
-                    "sts", region_name=region, config=self._config
+                    "sts", region_name=region, config=self._sts_config
                 )
                 count_attempts(self._sts_client)
                 self._sts_client.meta.events.register("needs-retry", self._count_attempt)

@@ -2,8 +2,9 @@
 
 The engine calls Check one resource at a time (and each Check waits for its lookup), so a stack
 of N connections pays N round trips end to end. The provider host sees the whole stack config at
-its first request; at the first lookup, :class:`Prefetch` starts the lookups it names there on a
-few threads, and each Check takes its result instead of making the same calls itself. The
+its first request; at the first lookup, :class:`Prefetch` starts the lookups it names there,
+up to :data:`DEFAULT_WORKERS` at once, and each Check takes its result instead of making the
+same calls itself. The
 calls, and their count per resource, stay the same; they only overlap.
 
 A lookup nobody takes costs its calls and nothing else: results are not kept beyond one take,
