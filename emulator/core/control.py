@@ -181,30 +181,36 @@ class ControlApi:
         return {}
 
 
+def _number(body: dict[str, object], key: str) -> float | None:
+    """``body[key]`` as a finite number, or None when it is not given."""
+    value = body.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise FieldError(f"{key} must be a number")
+    return float(value)
+
+
 def _probability(body: dict[str, object]) -> float | None:
-    value = body.get("Probability")
+    value = _number(body, "Probability")
     if value is None:
         if body.get("Seed") is not None:
             raise ValidationException("Seed is only meaningful with a Probability")
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise FieldError("Probability must be a number")
     if not 0 <= value <= 1:
         raise ValidationException("Probability must be between 0 and 1")
-    return float(value)
+    return value
 
 
 def _rate(body: dict[str, object], probability: float | None) -> float | None:
-    value = body.get("RatePerSecond")
+    value = _number(body, "RatePerSecond")
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise FieldError("RatePerSecond must be a number")
     if value <= 0:
         raise ValidationException("RatePerSecond must be greater than 0")
     if probability is not None:
         raise ValidationException("A fault strikes by Probability or by RatePerSecond, not both")
-    return float(value)
+    return value
 
 
 def _body(raw: bytes) -> dict[str, object]:

@@ -3,10 +3,10 @@ and so do the benchmark's floor programs (bench/floor: a program and a plugin fo
 
 Each example's entry point is a ``__main__.py``, which one mypy run would take for the same
 module several times (pyproject.toml excludes examples/ and bench/floor/ from ``mypy .`` for
-that reason). Here
-each is copied under a name of its own — its folder's — and all are checked in one run with
-the project's configuration; errors are reported against the original paths. pulumi-aws and
-pulumi-policy are not installed in this virtualenv: the configuration types them as Any.
+that reason). Here each is copied under a name of its own — its folder's — and all are checked
+in one run with the project's configuration; errors are reported against the original
+paths. pulumi-aws and pulumi-policy are not installed in this virtualenv: the configuration
+types them as Any.
 """
 
 from __future__ import annotations

@@ -295,13 +295,11 @@ def test_a_rate_limited_account_fails_no_check_and_the_client_slows_to_its_rate(
     failed = [arn for arn in arns if host.check({"connectionArn": arn})[1]]
 
     assert failed == []
-    attempts = {operation: len(provider_calls(emulator, operation)) for operation in _THROTTLED}
+    calls = {operation: provider_calls(emulator, operation) for operation in _THROTTLED}
+    attempts = {operation: len(made) for operation, made in calls.items()}
     throttled = {
-        operation: sum(
-            call.get("ErrorCode") == "ThrottlingException"
-            for call in provider_calls(emulator, operation)
-        )
-        for operation in _THROTTLED
+        operation: sum(call.get("ErrorCode") == "ThrottlingException" for call in made)
+        for operation, made in calls.items()
     }
     print(f"\n100 lookups at {_RATE_PER_SECOND:g}/s per API: {attempts} attempts, {throttled}")
     # Adaptive retry mode: after the first throttles, the client holds its threads to the

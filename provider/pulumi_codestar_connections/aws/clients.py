@@ -34,6 +34,7 @@ from .translate import count_attempts
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_READ_TIMEOUT",
+    "OVERLAPPED_CALLS",
     "RetryMode",
     "assumed_role_credentials",
     "client_config",
@@ -46,8 +47,12 @@ __all__ = [
 # Timeouts short enough that a dead endpoint fails a preview in seconds, not minutes.
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 20.0
-# The prefetch's 64 lookups and their 64 tags calls (engine/prefetch.py, lookups.py) at once.
-_MAX_POOL_CONNECTIONS = 128
+# Calls that overlap a lookup's own (its tags, its host) at once: as many as the prefetch runs
+# lookups (engine/prefetch.py's DEFAULT_WORKERS), so that each lookup's tags overlap its
+# GetConnection (aws/lookups.py's pool).
+OVERLAPPED_CALLS = 64
+# Every one of those calls and every lookup's own, each keeping its connection.
+_MAX_POOL_CONNECTIONS = 2 * OVERLAPPED_CALLS
 # Every client this project makes: the two connection APIs, STS for roles, Organizations for
 # the inventory's accounts.
 _SERVICES = (*SERVICES, "sts", "organizations")

@@ -19,7 +19,7 @@ from pulumi_codestar_connections.core.records import ConnectionDetails, Connecti
 from pulumi_codestar_connections.core.roles import AssumeRole
 from pulumi_codestar_connections.core.vocabulary import DEFAULT_SERVICE
 
-from .clients import client_for, configure_clients, forget_clients
+from .clients import OVERLAPPED_CALLS, client_for, configure_clients, forget_clients
 from .translate import translated as _translated
 
 __all__ = [
@@ -80,10 +80,8 @@ class _SharedListings:
 
 # A provider host lives for one Pulumi operation; a minute covers its Check phase with room.
 _listings = _SharedListings(ttl=60.0)
-# Threads for the calls that can overlap (tags, host); none start until the first submit. As
-# many as the prefetch runs lookups (engine/prefetch.py): each lookup's tags overlap its
-# GetConnection.
-_pool = ThreadPoolExecutor(max_workers=64, thread_name_prefix="codestar-aws")
+# Threads for the calls that can overlap (tags, host); none start until the first submit.
+_pool = ThreadPoolExecutor(max_workers=OVERLAPPED_CALLS, thread_name_prefix="codestar-aws")
 
 
 def find_connection_by_arn(

@@ -4,8 +4,7 @@ The engine calls Check one resource at a time (and each Check waits for its look
 of N connections pays N round trips end to end. The provider host sees the whole stack config at
 its first request; at the first lookup, :class:`Prefetch` starts the lookups it names there,
 up to :data:`DEFAULT_WORKERS` at once, and each Check takes its result instead of making the
-same calls itself. The
-calls, and their count per resource, stay the same; they only overlap.
+same calls itself. The calls, and their count per resource, stay the same; they only overlap.
 
 A lookup nobody takes costs its calls and nothing else: results are not kept beyond one take,
 errors are raised by the Check that takes them (exactly as that Check would have met them).
@@ -23,10 +22,11 @@ __all__ = ["DEFAULT_WORKERS", "Prefetch"]
 
 T = TypeVar("T")
 
-# Lookups in flight at once. At a real region's ~50 ms a round trip, 200 lookups take 4 rounds
-# (8 threads took 25, and left preview 1.5x the engine's floor: bench figure 10). When AWS
-# throttles, the clients' adaptive retry mode (aws/clients.py) holds every thread sharing a
-# client to the rate AWS accepts, so the width never turns into throttling errors.
+# Lookups in flight at once (aws/clients.py's OVERLAPPED_CALLS is as many, for their tags; this
+# module imports nothing of the AWS layer). At a real region's ~50 ms a round trip, 200 lookups
+# take 4 rounds (8 threads took 25, and left preview 1.5x the engine's floor: bench figure 10).
+# When AWS throttles, the clients' adaptive retry mode (aws/clients.py) holds every thread
+# sharing a client to the rate AWS accepts, so the width never turns into throttling errors.
 DEFAULT_WORKERS = 64
 
 
