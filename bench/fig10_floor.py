@@ -49,7 +49,7 @@ OPERATIONS: dict[str, tuple[str, ...]] = {
     "up": ("up", "--yes", "--skip-preview"),
     "refresh": ("refresh", "--yes", "--skip-preview"),
 }
-GOAL = Goal(1.3)  # at the largest N and latency (the issue's: N = 200, 50 ms)
+GOAL = Goal(1.3)  # at the largest N and latency (N = 200, 50 ms in a full run)
 _MAX_REPEATS = 3  # as figure 3
 # For the plot only: 8 runs of the AWS CLI, evenly spaced over the N, scaled (figure 3 times 25).
 _AWS_CLI_SAMPLE = 8
