@@ -9,6 +9,7 @@ group and SIGKILL five seconds later.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -30,6 +31,7 @@ __all__ = [
     "EXECUTOR_NAME",
     "ORIGINAL_PYTHONPATH_VAR",
     "HealthChecker",
+    "StopPipe",
     "find_executor",
     "main",
     "restore_pythonpath",
@@ -127,12 +129,44 @@ class HealthChecker:
                     return
 
 
+class StopPipe:
+    """What the main thread waits on until the host must stop: a pipe, so that anything wakes it.
+
+    :meth:`set` may be called from any thread (the health check does). A signal wakes it
+    through :func:`signal.set_wakeup_fd`, which writes from whichever thread the kernel ran the
+    signal on: the engine signals our process group, and when the kernel picked one of gRPC's
+    threads, a main thread blocked in a lock (``threading.Event.wait()``) never woke to run the
+    Python handler, and the engine killed the host five seconds later.
+    """
+
+    def __init__(self) -> None:
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+
+    def set(self) -> None:
+        with contextlib.suppress(BlockingIOError):  # full: a wake-up is already waiting
+            os.write(self._write, b"\0")
+
+    def wait(self) -> None:
+        os.read(self._read, 1)
+
+    def stop_on(self, *signums: signal.Signals) -> None:
+        """Wake :meth:`wait` on these signals instead of their default action (main thread)."""
+        signal.set_wakeup_fd(self._write, warn_on_full_buffer=False)
+        for signum in signums:
+            signal.signal(signum, _woken)
+
+
+def _woken(signum: int, frame: FrameType | None) -> None:
+    """The Python handler does nothing: the wake-up fd has already woken the main thread."""
+
+
 def serve(
     args: HostArgs,
     executor: Path,
     *,
     print_port: Callable[[int], None],
-    stop: threading.Event,
+    stop: StopPipe,
     health_interval: float = _HEALTH_INTERVAL_SECONDS,
 ) -> int:
     """Run the gRPC server until `stop` is set; returns the process exit code."""
@@ -210,11 +244,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"missing executor {EXECUTOR_NAME}: {where}", file=sys.stderr)
         return 1
 
-    stop = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    stop = StopPipe()
+    stop.stop_on(signal.SIGINT, signal.SIGTERM)
     return serve(args, executor, print_port=_print_port, stop=stop)

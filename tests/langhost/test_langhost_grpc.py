@@ -8,9 +8,11 @@ flows are in tests/engine.
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import json
 import os
+import platform
 import signal
 import socket
 import subprocess
@@ -289,6 +291,26 @@ def host(tmp_path: Path) -> Iterator[RunningHost]:
             yield RunningHost(proc, port, language_pb2_grpc.LanguageRuntimeStub(channel), record)
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
+
+
+# tgkill(2): a signal to one thread of another process (no Python API does that).
+_TGKILL = {"x86_64": 234, "aarch64": 131}.get(platform.machine())
+
+
+@pytest.mark.skipif(sys.platform != "linux" or _TGKILL is None, reason="Linux tgkill only")
+def test_a_signal_the_kernel_hands_to_a_grpc_thread_still_stops_the_host(
+    host: RunningHost,
+) -> None:
+    # The engine signals the plugin's process group; the kernel picks any thread of ours to
+    # run the signal on, often one of gRPC's, and a main thread blocked without a timeout
+    # never ran the handler: the engine killed the host five seconds later.
+    pid = host.proc.pid
+    others = [int(task) for task in os.listdir(f"/proc/{pid}/task") if int(task) != pid]
+    assert others, "the host runs gRPC threads"
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.syscall(_TGKILL, pid, others[-1], signal.SIGINT) == 0, ctypes.get_errno()
+
+    assert host.proc.wait(timeout=5) == 0
 
 
 def _program(tmp_path: Path, **options: str) -> language_pb2.ProgramInfo:
