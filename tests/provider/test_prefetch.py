@@ -7,13 +7,14 @@ import json
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from emulator.client import EmulatorClient
 from pulumi_codestar_connections.engine.inputs import parse_inputs
-from pulumi_codestar_connections.engine.prefetch import Prefetch
+from pulumi_codestar_connections.engine.prefetch import Prefetch, on_threads
 from pulumi_codestar_connections.engine.reader import ConnectionReader
 from tests.support.call_log import provider_calls
 from tests.support.hosts import HostFactory
@@ -202,7 +203,9 @@ def test_prefetch_hands_each_result_out_once_and_raises_errors_where_taken() -> 
     def fail() -> int:
         raise ValueError("no such thing")
 
-    prefetch: Prefetch[int] = Prefetch([("a", lambda: 1), ("b", fail), ("a", lambda: 2)])
+    prefetch: Prefetch[Callable[[], int], int] = Prefetch(
+        [("a", lambda: 1), ("b", fail), ("a", lambda: 2)], on_threads()
+    )
     assert prefetch.pending() == 0  # nothing runs before the first take or start
     assert prefetch.start() == 2
     assert prefetch.start() == 0
@@ -230,7 +233,9 @@ def test_a_lookup_still_queued_when_taken_is_left_to_the_taker() -> None:
         ran.append("second")
         return "second"
 
-    prefetch: Prefetch[str] = Prefetch([("first", blocking), ("second", second)], workers=1)
+    prefetch: Prefetch[Callable[[], str], str] = Prefetch(
+        [("first", blocking), ("second", second)], on_threads(workers=1)
+    )
     assert prefetch.take("unplanned") is None  # the first take starts the others
     wait_for(lambda: _workers() != [], "the worker")
     # Daemon: a queue of lookups must never hold the provider host open when the engine stops it.

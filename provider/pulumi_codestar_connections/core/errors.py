@@ -21,6 +21,8 @@ AWS said, what to do.
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "AmbiguousConnectionName",
     "AwsLookupError",
@@ -38,6 +40,21 @@ __all__ = [
 
 class CodestarConnectionsError(Exception):
     """Base class of every error this project raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled as its message and attributes, whatever its class's __init__ takes: lookups
+        # made by the prefetch's child process raise in the provider host
+        # (engine/lookup_process.py).
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
+
+def _rebuilt(
+    cls: type[CodestarConnectionsError], args: tuple[Any, ...], attributes: dict[str, Any]
+) -> CodestarConnectionsError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(attributes)
+    return error
 
 
 class InvalidConnectionArn(CodestarConnectionsError, ValueError):

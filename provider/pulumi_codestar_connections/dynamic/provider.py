@@ -10,7 +10,8 @@ echo what Check observed, ``read`` looks it up again (refresh), ``delete`` does 
   (``aws:region``, ``aws:profile``, ``codestar:*``; engine/stack_config.py) and sets up the
   reader (engine/reader.py) that every lookup goes through. The engine calls Check one resource
   at a time; the first lookup starts those of every connection the stack config names
-  (engine/prefetch.py), and each Check takes its own result from there.
+  (engine/prefetch.py; from 100 on, in a child process: engine/lookup_process.py), and each
+  Check takes its own result from there.
 
 Each class is pickled by reference (dill) into each of its resources' ``__provider`` input, so
 its module path is stored in every user's state: both stay importable, under these names, in

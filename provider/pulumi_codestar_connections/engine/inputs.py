@@ -8,7 +8,7 @@ botocore's bundled service models.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,7 @@ __all__ = [
     "LISTING_INPUT_FIELDS",
     "ListingSpec",
     "LookupSpec",
+    "RegionDefault",
     "is_unknown",
     "normalized",
     "parse_inputs",
@@ -49,6 +50,9 @@ __all__ = [
     "required_statuses",
     "role_of",
 ]
+
+RegionDefault = str | None | Callable[[], str | None]
+"""The region of a lookup that names none, or what resolves it (called only when needed)."""
 
 # Every input by state name, in the order people read them.
 INPUT_FIELDS = (
@@ -127,7 +131,7 @@ def normalized(news: Mapping[str, Any], fields: tuple[str, ...] = INPUT_FIELDS) 
 
 
 def parse_inputs(
-    news: Mapping[str, Any], *, default_region: str | None, require_region: bool = True
+    news: Mapping[str, Any], *, default_region: RegionDefault, require_region: bool = True
 ) -> LookupSpec | None:
     """Validate the inputs; None when a value is still unknown (preview); raise InvalidInput.
 
@@ -197,7 +201,7 @@ _FILTERS = {"providerTypeFilter": "providerType", "hostArnFilter": "hostArn"}
 
 
 def parse_listing(
-    given: Mapping[str, Any], *, default_region: str | None, subject: str | None = None
+    given: Mapping[str, Any], *, default_region: RegionDefault, subject: str | None = None
 ) -> ListingSpec:
     """Validate a listing's inputs (``region``, ``service``, the filters, the access ones).
 
@@ -260,7 +264,7 @@ def _provider_type(value: object, service: str) -> str | None:
 def _region(
     given: Mapping[str, Any],
     arn: ConnectionArn | None,
-    default: str | None,
+    default: RegionDefault,
     required: bool,
     subject: str | None = None,
 ) -> str | None:
@@ -274,7 +278,7 @@ def _region(
                 "region", f"region {region!r} differs from the ARN's {arn.region!r}; leave it out"
             )
         return arn.region
-    region = region or default
+    region = region or (default() if callable(default) else default)
     if region is None and required:
         subject = subject or f"a {label('connectionName')} lookup"
         raise InvalidInput(

@@ -37,6 +37,7 @@ from pulumi_codestar_connections.core.rules import required_status_reason
 from .inputs import (
     LISTING_INPUT_FIELDS,
     ListingSpec,
+    RegionDefault,
     is_unknown,
     normalized,
     parse_listing,
@@ -62,7 +63,9 @@ class ListingSteps(Steps[ListingSpec]):
     def given(self, news: Mapping[str, Any]) -> dict[str, Any]:
         return normalized(news, LISTING_INPUT_FIELDS)
 
-    def parse(self, given: Mapping[str, Any], *, default_region: str | None) -> ListingSpec | None:
+    def parse(
+        self, given: Mapping[str, Any], *, default_region: RegionDefault
+    ) -> ListingSpec | None:
         if any(is_unknown(value) for value in given.values()):
             return None
         spec = parse_listing(given, default_region=default_region, subject=_SUBJECT)

@@ -3,8 +3,10 @@
 The engine calls Check one resource at a time (and each Check waits for its lookup), so a stack
 of N connections pays N round trips end to end. The provider host sees the whole stack config at
 its first request; at the first lookup, :class:`Prefetch` starts the lookups it names there,
-up to :data:`DEFAULT_WORKERS` at once, and each Check takes its result instead of making the
-same calls itself. The calls, and their count per resource, stay the same; they only overlap.
+all at once on a runner (:func:`on_threads` here, up to :data:`DEFAULT_WORKERS` at once; the
+provider hosts use :mod:`.lookup_process`'s child process), and each Check takes its result
+instead of making the same calls itself. The calls, and their count per resource, stay the
+same; they only overlap.
 
 A lookup nobody takes costs its calls and nothing else: results are not kept beyond one take,
 errors are raised by the Check that takes them (exactly as that Check would have met them).
@@ -18,9 +20,14 @@ from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import Future
 from typing import Generic, TypeVar
 
-__all__ = ["DEFAULT_WORKERS", "Prefetch"]
+__all__ = ["DEFAULT_WORKERS", "Prefetch", "Runner", "on_threads"]
 
+L = TypeVar("L")
 T = TypeVar("T")
+
+Runner = Callable[[list[L]], list[Future[T]]]
+"""Starts every load given; a future for each, in order. A future still pending (not running)
+can be cancelled: then the taker makes that lookup itself."""
 
 # Lookups in flight at once (aws/clients.py's OVERLAPPED_CALLS is as many, for their tags; this
 # module imports nothing of the AWS layer). At a real region's ~50 ms a round trip, 200 lookups
@@ -30,36 +37,32 @@ T = TypeVar("T")
 DEFAULT_WORKERS = 64
 
 
-class Prefetch(Generic[T]):
-    """Runs ``(key, load)`` pairs on daemon threads from the first :meth:`take` (or
+class Prefetch(Generic[L, T]):
+    """Runs the ``(key, load)`` pairs' loads on ``run`` from the first :meth:`take` (or
     :meth:`start`); :meth:`take` hands each result out once.
 
     Nothing runs before then: a host that never looks anything up (``pulumi destroy`` deletes
-    without a lookup) makes no call. Daemon threads: the engine may stop the provider host at
-    any moment (a failed Check, a cancelled preview) and a queue of lookups must not hold the
-    process open.
+    without a lookup) makes no call.
     """
 
-    def __init__(
-        self, loads: Iterable[tuple[Hashable, Callable[[], T]]], workers: int = DEFAULT_WORKERS
-    ) -> None:
+    def __init__(self, loads: Iterable[tuple[Hashable, L]], run: Runner[L, T]) -> None:
         self._lock = threading.Lock()
         self._loads = list(loads)
-        self._workers = workers
+        self._run = run
         self._started = False
         self._futures: dict[Hashable, Future[T]] = {}
 
     def start(self) -> int:
-        """Queue every load (the first of each key) unless started; returns how many."""
+        """Start every load (the first of each key) unless started; returns how many."""
         with self._lock:
             return self._start_locked()
 
     def take(self, key: Hashable) -> Future[T] | None:
         """The lookup started for ``key`` (running or done), or None: then look it up yourself.
 
-        Starts the others first if nothing has started yet. A lookup still waiting in the queue
-        is cancelled and None returned: the caller is about to make the same calls, so the
-        queue must not make them a second time.
+        Starts the others first if nothing has started yet. A lookup still waiting its turn is
+        cancelled and None returned: the caller is about to make the same calls, so the runner
+        must not make them a second time.
         """
         with self._lock:
             self._start_locked()
@@ -77,18 +80,36 @@ class Prefetch(Generic[T]):
         if self._started:
             return 0
         self._started = True
-        work: queue.SimpleQueue[tuple[Future[T], Callable[[], T]]] = queue.SimpleQueue()
+        first: dict[Hashable, L] = {}
         for key, load in self._loads:
-            if key not in self._futures:
-                future: Future[T] = Future()
-                self._futures[key] = future
-                work.put((future, load))
+            first.setdefault(key, load)
         self._loads.clear()
-        for index in range(min(self._workers, len(self._futures))):
+        if first:
+            self._futures = dict(zip(first, self._run(list(first.values())), strict=True))
+        return len(self._futures)
+
+
+def on_threads(workers: int = DEFAULT_WORKERS) -> Runner[Callable[[], T], T]:
+    """A runner calling each load on up to ``workers`` daemon threads, in order.
+
+    Daemon threads: the engine may stop the provider host at any moment (a failed Check, a
+    cancelled preview) and a queue of lookups must not hold the process open.
+    """
+
+    def run(loads: list[Callable[[], T]]) -> list[Future[T]]:
+        work: queue.SimpleQueue[tuple[Future[T], Callable[[], T]]] = queue.SimpleQueue()
+        futures: list[Future[T]] = []
+        for load in loads:
+            future: Future[T] = Future()
+            futures.append(future)
+            work.put((future, load))
+        for index in range(min(workers, len(loads))):
             threading.Thread(
                 target=_drain, args=(work,), name=f"codestar-prefetch-{index}", daemon=True
             ).start()
-        return len(self._futures)
+        return futures
+
+    return run
 
 
 def _drain(work: queue.SimpleQueue[tuple[Future[T], Callable[[], T]]]) -> None:

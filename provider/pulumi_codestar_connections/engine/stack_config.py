@@ -31,7 +31,7 @@ from pulumi_codestar_connections.core.records import camel_to_snake
 from pulumi_codestar_connections.core.roles import AssumeRole
 from pulumi_codestar_connections.core.rules import region_reason
 
-from .inputs import INPUT_FIELDS, LookupSpec, parse_inputs, role_of
+from .inputs import INPUT_FIELDS, LookupSpec, RegionDefault, parse_inputs, role_of
 from .naming import Naming, named
 
 __all__ = [
@@ -119,7 +119,7 @@ def _entries(connections: object, name: str = "connections") -> list[ConnectionE
 
 
 def lookups_from_config(
-    connection_arn: str | None, connections: object, *, default_region: str | None
+    connection_arn: str | None, connections: object, *, default_region: RegionDefault
 ) -> list[LookupSpec]:
     """What each entry's Check will look up (raises :class:`ConfigError` as above).
 

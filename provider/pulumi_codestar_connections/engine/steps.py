@@ -48,7 +48,7 @@ from pulumi_codestar_connections.core.errors import (
 from pulumi_codestar_connections.core.records import OUTPUT_FIELDS, ConnectionDetails
 from pulumi_codestar_connections.core.rules import required_status_reason
 
-from .inputs import LookupSpec, is_unknown, normalized, parse_inputs, role_of
+from .inputs import LookupSpec, RegionDefault, is_unknown, normalized, parse_inputs, role_of
 from .naming import label
 from .reader import ConnectionReader
 
@@ -122,7 +122,7 @@ class Steps(ABC, Generic[Spec]):
         """The inputs the user set, by state name (what Check stores beside ``observed``)."""
 
     @abstractmethod
-    def parse(self, given: Mapping[str, Any], *, default_region: str | None) -> Spec | None:
+    def parse(self, given: Mapping[str, Any], *, default_region: RegionDefault) -> Spec | None:
         """The inputs validated; None when one is not known yet (preview). Raises
         :class:`InvalidInput` naming the input, before any API call."""
 
@@ -154,7 +154,7 @@ class Steps(ABC, Generic[Spec]):
         """Validate, look up, gate: the inputs with ``observed`` added, or the failing property."""
         given = self.given(news)
         try:
-            spec = self.parse(given, default_region=reader.default_region)
+            spec = self.parse(given, default_region=reader.region_default)
         except InvalidInput as error:
             return Checked(given, (error.key, str(error)))
         if spec is None:  # an input is known only after other resources exist (preview)
@@ -212,7 +212,9 @@ class ConnectionSteps(Steps[LookupSpec]):
     def given(self, news: Mapping[str, Any]) -> dict[str, Any]:
         return normalized(news)
 
-    def parse(self, given: Mapping[str, Any], *, default_region: str | None) -> LookupSpec | None:
+    def parse(
+        self, given: Mapping[str, Any], *, default_region: RegionDefault
+    ) -> LookupSpec | None:
         return parse_inputs(given, default_region=default_region)
 
     def observe(

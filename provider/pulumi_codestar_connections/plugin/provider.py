@@ -212,7 +212,7 @@ class CodestarProvider(Provider):
 
     def _get_connections(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """ListConnections of one (service, region); an AWS error raises, with its message."""
-        spec = parse_listing(args, default_region=self._reader.default_region)
+        spec = parse_listing(args, default_region=self._reader.region_default)
         records = self._reader.list(spec)
         return {
             "connections": [

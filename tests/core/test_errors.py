@@ -1,0 +1,46 @@
+"""Every error of the tree survives pickling whole: the prefetch's child process sends them."""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import pytest
+
+from pulumi_codestar_connections.cli.exit import CliError, ExitCode, UsageError
+from pulumi_codestar_connections.core import errors
+
+AWS: dict[str, Any] = {"operation": "GetConnection", "code": "NotFound", "attempts": 2}
+EXAMPLES: list[errors.CodestarConnectionsError] = [
+    errors.CodestarConnectionsError("plain"),
+    errors.InvalidConnectionArn("not an ARN"),
+    errors.InvalidInput("connectionArn", "connectionArn: not an ARN"),
+    errors.ConfigError("stack config codestar:maxAttempts: 0", key="codestar:maxAttempts"),
+    errors.AmbiguousConnectionName("two", arns=["arn:a", "arn:b"]),
+    errors.AwsLookupError("failed", **AWS),
+    errors.ConnectionNotFound("gone", **AWS),
+    errors.ConnectionAccessDenied("denied", **AWS),
+    errors.ConnectionUnavailable("unavailable", **AWS),
+    errors.CredentialsNotFound("no credentials", **AWS),
+    errors.EndpointUnreachable("no answer", **AWS),
+    CliError("one line", exit_code=ExitCode.USAGE),
+    UsageError("bad flag"),
+]
+
+
+def test_the_examples_cover_the_whole_tree() -> None:
+    named = {getattr(errors, name) for name in errors.__all__}
+
+    assert named <= {type(example) for example in EXAMPLES}
+
+
+@pytest.mark.parametrize("error", EXAMPLES, ids=lambda e: type(e).__name__)
+def test_an_error_pickles_with_its_message_and_attributes(
+    error: errors.CodestarConnectionsError,
+) -> None:
+    again = pickle.loads(pickle.dumps(error))
+
+    assert type(again) is type(error)
+    assert str(again) == str(error)
+    assert again.args == error.args
+    assert vars(again) == vars(error)
