@@ -8,11 +8,9 @@ flows are in tests/engine.
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import json
 import os
-import platform
 import signal
 import socket
 import subprocess
@@ -43,6 +41,7 @@ from langhost.toolchain import (
     parse_options,
     python_command,
 )
+from tests.support.signals import needs_tgkill, signal_another_thread
 
 ROOT = Path(__file__).resolve().parents[2]
 # google.protobuf has no type information; see langhost.host for the same import.
@@ -293,22 +292,13 @@ def host(tmp_path: Path) -> Iterator[RunningHost]:
         assert proc.wait(timeout=30) == 0
 
 
-# tgkill(2): a signal to one thread of another process (no Python API does that).
-_TGKILL = {"x86_64": 234, "aarch64": 131}.get(platform.machine())
-
-
-@pytest.mark.skipif(sys.platform != "linux" or _TGKILL is None, reason="Linux tgkill only")
+@needs_tgkill
 def test_a_signal_the_kernel_hands_to_a_grpc_thread_still_stops_the_host(
     host: RunningHost,
 ) -> None:
-    # The engine signals the plugin's process group; the kernel picks any thread of ours to
-    # run the signal on, often one of gRPC's, and a main thread blocked without a timeout
-    # never ran the handler: the engine killed the host five seconds later.
-    pid = host.proc.pid
-    others = [int(task) for task in os.listdir(f"/proc/{pid}/task") if int(task) != pid]
-    assert others, "the host runs gRPC threads"
-    libc = ctypes.CDLL(None, use_errno=True)
-    assert libc.syscall(_TGKILL, pid, others[-1], signal.SIGINT) == 0, ctypes.get_errno()
+    # A main thread blocked without a timeout never ran the handler of a signal the kernel
+    # ran on another thread: the engine killed the host five seconds later.
+    signal_another_thread(host.proc.pid)
 
     assert host.proc.wait(timeout=5) == 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -93,10 +94,24 @@ def main(args: list[str] | None = None) -> None:
         provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
         port = server.add_insecure_port(address="127.0.0.1:0")
         await server.start()
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            # Through the loop's wake-up pipe: the engine signals our process group and the
+            # kernel may run the signal on any of gRPC's threads, where the default handler
+            # (KeyboardInterrupt in the main thread) waited for the loop to wake on its own,
+            # and the engine killed the plugin five seconds later.
+            with contextlib.suppress(NotImplementedError):  # Windows: the default stays
+                loop.add_signal_handler(signum, stopping.set)
         # The engine reads the port from the first line of stdout.
         sys.stdout.buffer.write(f"{port}\n".encode())
         sys.stdout.buffer.flush()
-        await server.wait_for_termination()
+        stopped = asyncio.ensure_future(server.wait_for_termination())
+        signalled = asyncio.ensure_future(stopping.wait())
+        await asyncio.wait({stopped, signalled}, return_when=asyncio.FIRST_COMPLETED)
+        signalled.cancel()
+        await server.stop(grace=None)
+        await stopped
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve())
