@@ -27,6 +27,7 @@ _ROLE_COLOURS = {
     "program": "#ff7f0e",
     "provider host (dynamic)": "#1f77b4",
     "provider plugin": "#2ca02c",
+    "lookup process (prefetch)": "#17becf",
     "other": "#e377c2",
 }
 

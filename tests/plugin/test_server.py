@@ -32,12 +32,17 @@ def test_sigint_stops_the_plugin(plugin: subprocess.Popen[bytes]) -> None:
 
 
 @needs_tgkill
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_the_kernel_hands_to_a_grpc_thread_still_stops_the_plugin(
-    plugin: subprocess.Popen[bytes], signum: signal.Signals
+def test_a_sigint_the_kernel_hands_to_a_grpc_thread_still_stops_the_plugin(
+    plugin: subprocess.Popen[bytes],
 ) -> None:
     # The default handler waited for the event loop to wake in the main thread; the engine
     # killed the plugin five seconds after its SIGINT.
-    signal_another_thread(plugin.pid, signum)
+    signal_another_thread(plugin.pid, signal.SIGINT)
 
     assert plugin.wait(timeout=5) == 0
+
+
+def test_sigterm_ends_the_plugin_at_once(plugin: subprocess.Popen[bytes]) -> None:
+    plugin.send_signal(signal.SIGTERM)
+
+    assert plugin.wait(timeout=5) == -signal.SIGTERM

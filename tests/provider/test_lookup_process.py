@@ -162,9 +162,8 @@ def test_a_host_whose_lookups_the_child_made_never_loads_botocore(
     )
     script = textwrap.dedent(
         f"""
-        import sys
-        from pulumi_codestar_connections.engine.inputs import LookupSpec, parse_inputs
-        from pulumi_codestar_connections.engine.reader import CHILD_PROCESS_FROM, ConnectionReader
+        from pulumi_codestar_connections.engine.inputs import parse_inputs
+        from pulumi_codestar_connections.engine.reader import ConnectionReader
         from pulumi_codestar_connections.engine.stack_config import ProviderSettings
 
         arns = {arns!r}
@@ -173,36 +172,33 @@ def test_a_host_whose_lookups_the_child_made_never_loads_botocore(
         for arn in arns:
             spec = parse_inputs({{"connectionArn": arn}}, default_region=reader.region_default)
             assert reader.describe(spec).connection.connection_arn == arn
-        print(sorted(name for name in sys.modules if name.split(".")[0] == "botocore"))
         """
     )
+
+    assert _loaded_after(script, "botocore", aws_env) == "[]"
+    assert _gets(emulator) == dict.fromkeys(arns, 1)
+
+
+def test_the_child_imports_no_pulumi() -> None:
+    script = f"import {lookup_process.__name__}"
+
+    assert _loaded_after(script, "pulumi", dict(os.environ)) == "[]"
+
+
+def _loaded_after(script: str, package: str, env: dict[str, str]) -> str:
+    """The modules of ``package`` a fresh interpreter holds after running ``script``."""
     shown = subprocess.run(
-        [sys.executable, "-c", script],
-        env=aws_env,
+        [
+            sys.executable,
+            "-c",
+            f"{script}\nimport sys\n"
+            f"print(sorted(n for n in sys.modules if n.split('.')[0] == {package!r}))",
+        ],
+        env=env,
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
-
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.strip() == "[]"
-    assert _gets(emulator) == dict.fromkeys(arns, 1)
-
-
-def test_the_child_imports_neither_pulumi_nor_the_engine_steps() -> None:
-    shown = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            f"import sys, {lookup_process.__name__}; "
-            "print(sorted(n for n in sys.modules if n.split('.')[0] == 'pulumi'))",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-    assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.strip() == "[]"
+    return shown.stdout.strip()

@@ -3,10 +3,10 @@
 The engine calls Check one resource at a time (and each Check waits for its lookup), so a stack
 of N connections pays N round trips end to end. The provider host sees the whole stack config at
 its first request; at the first lookup, :class:`Prefetch` starts the lookups it names there,
-all at once on a runner (:func:`on_threads` here, up to :data:`DEFAULT_WORKERS` at once; the
-provider hosts use :mod:`.lookup_process`'s child process), and each Check takes its result
-instead of making the same calls itself. The calls, and their count per resource, stay the
-same; they only overlap.
+all at once on a runner (:func:`on_threads` here, up to :data:`DEFAULT_WORKERS` at once; for
+many lookups the reader uses :mod:`.lookup_process`'s child process), and each Check takes its
+result instead of making the same calls itself. The calls, and their count per resource, stay
+the same; they only overlap.
 
 A lookup nobody takes costs its calls and nothing else: results are not kept beyond one take,
 errors are raised by the Check that takes them (exactly as that Check would have met them).

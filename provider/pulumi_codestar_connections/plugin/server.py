@@ -94,24 +94,20 @@ def main(args: list[str] | None = None) -> None:
         provider_pb2_grpc.add_ResourceProviderServicer_to_server(servicer, server)
         port = server.add_insecure_port(address="127.0.0.1:0")
         await server.start()
-        stopping = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            # Through the loop's wake-up pipe: the engine signals our process group and the
-            # kernel may run the signal on any of gRPC's threads, where the default handler
-            # (KeyboardInterrupt in the main thread) waited for the loop to wake on its own,
-            # and the engine killed the plugin five seconds later.
-            with contextlib.suppress(NotImplementedError):  # Windows: the default stays
-                loop.add_signal_handler(signum, stopping.set)
+        serving = asyncio.current_task()
+        assert serving is not None
+        # SIGINT through the loop's wake-up pipe: the engine signals our process group and the
+        # kernel may run the signal on any of gRPC's threads, where the default handler
+        # (KeyboardInterrupt in the main thread) waited for the loop to wake on its own, and
+        # the engine killed the plugin five seconds later. Cancelling ends the run as
+        # KeyboardInterrupt did. SIGTERM (a language host's RunPlugin) keeps its default: the
+        # process ends at once, whichever thread the kernel picks.
+        with contextlib.suppress(NotImplementedError):  # Windows: the default stays
+            asyncio.get_running_loop().add_signal_handler(signal.SIGINT, serving.cancel)
         # The engine reads the port from the first line of stdout.
         sys.stdout.buffer.write(f"{port}\n".encode())
         sys.stdout.buffer.flush()
-        stopped = asyncio.ensure_future(server.wait_for_termination())
-        signalled = asyncio.ensure_future(stopping.wait())
-        await asyncio.wait({stopped, signalled}, return_when=asyncio.FIRST_COMPLETED)
-        signalled.cancel()
-        await server.stop(grace=None)
-        await stopped
+        await server.wait_for_termination()
 
-    with contextlib.suppress(KeyboardInterrupt):
+    with contextlib.suppress(KeyboardInterrupt, asyncio.CancelledError):
         asyncio.run(serve())
