@@ -32,7 +32,7 @@ __all__ = ["CHILD_PROCESS_FROM", "ConnectionReader"]
 # From how many lookups the prefetch runs in a child process (lookup_process.py). The child
 # costs an interpreter start and a botocore import of its own (~0.15 s of CPU, on the other
 # core) and saves the host ~0.65 ms of CPU a call, two calls a lookup: at 200 lookups it made
-# preview, up and refresh 3-8% faster (bench figure 10); at 50 and 10, 0-8% slower.
+# preview, up and refresh 1-6% faster (bench figure 10); at 50 and 10, 0-8% slower.
 CHILD_PROCESS_FROM = 100
 
 
