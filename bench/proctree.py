@@ -22,7 +22,7 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 _PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 # The processes of a `pulumi` run, by a piece of their command line (first match wins).
 ROLES: tuple[tuple[str, str], ...] = (
-    # Before the plugin's marker: the child runs `-c "from pulumi_codestar_connections...`.
+    # First: the child's command line names the package, which the plugin's marker might too.
     ("engine.lookup_process", "lookup process (prefetch)"),
     ("-m pulumi.dynamic", "provider host (dynamic)"),
     ("--monitor", "program"),

@@ -9,6 +9,7 @@ import pytest
 
 from pulumi_codestar_connections.cli.exit import CliError, ExitCode, UsageError
 from pulumi_codestar_connections.core import errors
+from pulumi_codestar_connections.core.inventory import InvalidReport
 
 AWS: dict[str, Any] = {"operation": "GetConnection", "code": "NotFound", "attempts": 2}
 EXAMPLES: list[errors.CodestarConnectionsError] = [
@@ -25,13 +26,23 @@ EXAMPLES: list[errors.CodestarConnectionsError] = [
     errors.EndpointUnreachable("no answer", **AWS),
     CliError("one line", exit_code=ExitCode.USAGE),
     UsageError("bad flag"),
+    InvalidReport("not an inventory report"),
 ]
 
 
-def test_the_examples_cover_the_whole_tree() -> None:
-    named = {getattr(errors, name) for name in errors.__all__}
+def _tree(base: type[errors.CodestarConnectionsError]) -> set[type[Exception]]:
+    return {base}.union(*(_tree(sub) for sub in base.__subclasses__()))
 
-    assert named <= {type(example) for example in EXAMPLES}
+
+def test_the_examples_cover_the_whole_tree() -> None:
+    # Every subclass defined in the package (the imports above load each module defining one).
+    ours = {
+        error
+        for error in _tree(errors.CodestarConnectionsError)
+        if error.__module__.startswith("pulumi_codestar_connections.")
+    }
+
+    assert ours == {type(example) for example in EXAMPLES}
 
 
 @pytest.mark.parametrize("error", EXAMPLES, ids=lambda e: type(e).__name__)

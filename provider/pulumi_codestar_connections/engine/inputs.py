@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
@@ -51,7 +51,7 @@ __all__ = [
     "role_of",
 ]
 
-RegionDefault = str | None | Callable[[], str | None]
+RegionDefault: TypeAlias = str | Callable[[], str | None] | None
 """The region of a lookup that names none, or what resolves it (called only when needed)."""
 
 # Every input by state name, in the order people read them.

@@ -18,14 +18,14 @@ import queue
 import threading
 from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import Future
-from typing import Generic, TypeVar
+from typing import Generic, TypeAlias, TypeVar
 
 __all__ = ["DEFAULT_WORKERS", "Prefetch", "Runner", "on_threads"]
 
 L = TypeVar("L")
 T = TypeVar("T")
 
-Runner = Callable[[list[L]], list[Future[T]]]
+Runner: TypeAlias = Callable[[list[L]], list[Future[T]]]
 """Starts every load given; a future for each, in order. A future still pending (not running)
 can be cancelled: then the taker makes that lookup itself."""
 

@@ -23,7 +23,7 @@ from pulumi_codestar_connections.core.records import ConnectionDetails, Connecti
 from pulumi_codestar_connections.core.roles import AssumeRole
 
 from .inputs import ListingSpec, LookupSpec
-from .lookup_process import LookupLost, in_child_process
+from .lookup_process import in_child_process
 from .prefetch import DEFAULT_WORKERS, Prefetch, Runner, on_threads
 from .stack_config import ProviderSettings, lookups_from_config
 
@@ -90,12 +90,7 @@ class ConnectionReader:
     def describe(self, spec: LookupSpec) -> ConnectionDetails:
         """The lookup's result: taken from the prefetch when it started this one, else made."""
         started = self.prefetch.take(self.key(spec)) if self.prefetch else None
-        if started is not None:
-            try:
-                return started.result()
-            except LookupLost:
-                pass  # the child did not make it: make it here, meeting what it met
-        return self.look_up(spec)
+        return started.result() if started is not None else self.look_up(spec)
 
     def look_up(self, spec: LookupSpec) -> ConnectionDetails:
         """GetConnection (or the shared listing), the tags and the host, with these defaults."""
@@ -159,9 +154,16 @@ class ConnectionReader:
 def _prefetched(
     clients: dict[str, Any], lookups: list[dict[str, Any]]
 ) -> list[Future[ConnectionDetails]]:
-    """The prefetch's runner: a child process for many lookups, else this host's threads."""
+    """The prefetch's runner: a child process for many lookups (what it does not make, this
+    host's threads make), else this host's threads."""
     if len(lookups) >= CHILD_PROCESS_FROM:
-        return in_child_process(lookups, clients, workers=DEFAULT_WORKERS)
+        return in_child_process(
+            lookups, clients, workers=DEFAULT_WORKERS, elsewhere=_on_host_threads
+        )
+    return _on_host_threads(lookups)
+
+
+def _on_host_threads(lookups: list[dict[str, Any]]) -> list[Future[ConnectionDetails]]:
     here: Runner[Callable[[], ConnectionDetails], ConnectionDetails] = on_threads()
     return here([functools.partial(_described, lookup) for lookup in lookups])
 
@@ -189,11 +191,11 @@ class _Clients:
     @classmethod
     def apply(cls) -> None:
         with cls._lock:
-            settings, cls._pending = cls._pending, None
-            if settings is not None:
+            if cls._pending is not None:
                 from pulumi_codestar_connections.aws import configure_clients
 
-                configure_clients(**settings)
+                configure_clients(**cls._pending)
+                cls._pending = None  # (kept when it raises: the next lookup meets it again)
 
 
 @functools.cache

@@ -97,10 +97,10 @@ def main(args: list[str] | None = None) -> None:
         serving = asyncio.current_task()
         assert serving is not None
         # SIGINT through the loop's wake-up pipe: the engine signals our process group and the
-        # kernel may run the signal on any of gRPC's threads, where the default handler
-        # (KeyboardInterrupt in the main thread) waited for the loop to wake on its own, and
-        # the engine killed the plugin five seconds later. Cancelling ends the run as
-        # KeyboardInterrupt did. SIGTERM (a language host's RunPlugin) keeps its default: the
+        # kernel may run the signal on any of gRPC's threads, where asyncio.Runner's SIGINT
+        # handler (a Python handler: it runs in the main thread) waited for the loop to wake on
+        # its own, and the engine killed the plugin five seconds later. Cancelling ends the run
+        # as that handler did. SIGTERM (a language host's RunPlugin) keeps its default: the
         # process ends at once, whichever thread the kernel picks.
         with contextlib.suppress(NotImplementedError):  # Windows: the default stays
             asyncio.get_running_loop().add_signal_handler(signal.SIGINT, serving.cancel)
