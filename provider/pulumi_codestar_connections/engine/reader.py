@@ -57,8 +57,9 @@ class ConnectionReader:
         The planned lookups start at this host's first lookup (Check, or Read in a refresh),
         when the program has registered its resources: on this host's threads, or from
         :data:`CHILD_PROCESS_FROM` lookups on, in a child process (lookup_process.py), and
-        then botocore does not load in the host until it makes a lookup of its own. The
-        Checks that follow, one at a time, find theirs done.
+        then botocore loads in the host only for a lookup of its own (or a name lookup's
+        default region: :meth:`region_default`). The Checks that follow, one at a time, find
+        theirs done.
         """
         clients = {
             "max_attempts": settings.max_attempts,
