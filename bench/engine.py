@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from devkit.sandbox import ProgramSandbox
 from emulator.client import EmulatorClient
@@ -17,7 +19,13 @@ from emulator.client import EmulatorClient
 from .context import NO_PULUMI, BenchContext
 from .stats import seconds
 
-__all__ = ["PROVIDER_AGENT", "EngineStack", "calls_per_resource", "deployed_stack"]
+__all__ = [
+    "PROVIDER_AGENT",
+    "EngineStack",
+    "calls_per_resource",
+    "deployed_stack",
+    "provider_calls",
+]
 
 PROVIDER_AGENT = "pulumi-codestar-connections/"
 _STACK = "bench"
@@ -25,9 +33,17 @@ _STACK = "bench"
 
 def calls_per_resource(emulator: EmulatorClient, operation: str, arns: list[str]) -> Counter[str]:
     """How many ``operation`` calls the provider made for each of ``arns`` (0 for none)."""
+    return provider_calls(emulator.calls(operation), operation, arns)
+
+
+def provider_calls(
+    calls: Iterable[Mapping[str, Any]], operation: str, arns: list[str]
+) -> Counter[str]:
+    """Of the emulator's call records ``calls``, the provider's ``operation`` calls for each of
+    ``arns`` (0 for none)."""
     counts: Counter[str] = Counter(dict.fromkeys(arns, 0))
-    for call in emulator.calls(operation):
-        if PROVIDER_AGENT in (call.get("UserAgent") or ""):
+    for call in calls:
+        if call.get("Operation") == operation and PROVIDER_AGENT in (call.get("UserAgent") or ""):
             counts[str(call.get("Arn"))] += 1
     return counts
 

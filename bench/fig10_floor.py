@@ -11,39 +11,56 @@ make no AWS call at all (bench/floor): everything above it is ours. For N = 10, 
   ``noop:Connection`` resources, served by ``bench/floor/pulumi-resource-noop`` on the same
   Pulumi provider server (only where the CLI runs Python plugins: see figure 8).
 
-Subject and floor run by turns within each repeat. Also measured, for the plots: the AWS CLI
-loop of figure 3 (N ``aws codestar-connections get-connection``, sampled and scaled), and where
-the CPU goes at the largest N and latency (each process of one run of each side, by role, from
-/proc). With the emulator throttling GetConnection and ListTagsForResource over 20 calls a
-second each (``RatePerSecond`` faults), the largest preview must still pass: its time and the
-attempts it took are recorded.
+Subject and floor run by turns within each repeat. At the largest N and latency two more sides
+take their turns: the subject with its lookups free (``bench/floor/free_lookups``: the same
+program, provider and stack, every lookup answered from memory with what the real one returns),
+and the same after one real lookup (botocore loaded, a client, two calls): what is above the
+floor splits into the rest of ours, the least a botocore lookup adds, and the other calls.
+Also measured, for the plots: the AWS CLI loop of figure 3 (N ``aws codestar-connections
+get-connection``, sampled and scaled), and where the CPU goes at the largest N and latency
+(each process of one run of each side, by role, from /proc). With the emulator throttling
+GetConnection and ListTagsForResource over 20 calls a second each (``RatePerSecond`` faults),
+the largest preview must still pass: its time and the attempts it took are recorded.
 Benchmarks assert nothing about time.
 """
 
 from __future__ import annotations
 
+import pickle
 import statistics
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from devkit.pulumi_cli import PULUMI_HOST_RUNS_NO_PLUGINS, PulumiCLI
+from devkit.sandbox import run_pulumi
 from devkit.tools import AWS_CLI
+from pulumi_codestar_connections.aws import describe_connection
+from pulumi_codestar_connections.core.arns import parse_connection_arn
 
 from .context import NO_PULUMI, REPO_ROOT, BenchContext, log
-from .engine import EngineStack, calls_per_resource, deployed_stack
+from .engine import EngineStack, deployed_stack, provider_calls
 from .fig3_engine import FULL_SIZES, QUICK_SIZES, aws_cli_get_each
 from .fig8_plugin import PluginStack, deployed_plugin_stack, plugin_folder
+from .floor.free_lookups.sitecustomize import ANSWERS, ONE_REAL
 from .plots import CpuBar, Series, cpu_plot, scaling_plot
 from .proctree import cpu_by_role
 from .report import Figure, Goal, Row
-from .stats import Spread, ratios
+from .stats import Spread, ratios, seconds
 
 __all__ = ["FLOOR_PLUGIN", "FLOOR_PROGRAM", "OPERATIONS", "run"]
 
 FLOOR_PROGRAM = REPO_ROOT / "bench" / "floor" / "dynamic"
 FLOOR_PLUGIN = REPO_ROOT / "bench" / "floor" / "pulumi-resource-noop"
+# On PYTHONPATH for the runs with free lookups (its sitecustomize.py answers them).
+FREE_LOOKUPS = REPO_ROOT / "bench" / "floor" / "free_lookups"
+# The sides with free lookups at the largest N and latency: label, one real lookup first, note.
+_FREE_SIDES = (
+    ("lookups free", False, "every lookup answered from memory"),
+    ("one real lookup, the rest free", True, "one lookup made, then the others from memory"),
+)
 OPERATIONS: dict[str, tuple[str, ...]] = {
     "preview": ("preview",),
     "up": ("up", "--yes", "--skip-preview"),
@@ -63,29 +80,48 @@ class _Stack:
     """What this figure needs of a stack: run ``pulumi ARGS`` (timed), and the same with the
     CPU of every process below it by role."""
 
-    def __init__(self, run: Callable[..., float], command: Callable[..., Any]) -> None:
+    def __init__(
+        self,
+        run: Callable[..., float],
+        command: Callable[..., Any],
+        free_lookups: Callable[[dict[str, str]], _Stack] | None = None,
+    ) -> None:
         self.run = run
         self._command = command
+        self._free_lookups = free_lookups
+
+    def with_free_lookups(self, answers: Path, *, one_real: bool) -> _Stack:
+        """The same stack, run with every lookup answered from ``answers`` (see FREE_LOOKUPS),
+        with ``one_real``: after one real lookup."""
+        assert self._free_lookups is not None, "a floor has no lookups"
+        env = {"PYTHONPATH": str(FREE_LOOKUPS), ANSWERS: str(answers)}
+        return self._free_lookups({**env, ONE_REAL: "1"} if one_real else env)
 
     def cpu(self, *args: str) -> tuple[float, dict[str, float]]:
         argv, cwd, env = self._command(*args)
         return cpu_by_role(argv, cwd, env)
 
 
-def _stack(run: Callable[..., float], cli: PulumiCLI, cwd: Path, env: dict[str, str]) -> _Stack:
+def _stack(cli: PulumiCLI, cwd: Path, env: dict[str, str]) -> _Stack:
+    def run(*args: str) -> float:
+        return seconds(lambda: run_pulumi(cli, cwd, env, args))
+
     def command(*args: str) -> tuple[list[str], Path, dict[str, str]]:
         return [str(cli.executable), *args, "--non-interactive"], cwd, env
 
-    return _Stack(run, command)
+    def free_lookups(settings: dict[str, str]) -> _Stack:
+        return _stack(cli, cwd, {**env, **settings})
+
+    return _Stack(run, command, free_lookups)
 
 
 def _engine(stack: EngineStack) -> _Stack:
     sandbox = stack.sandbox
-    return _stack(stack.run, sandbox.cli, sandbox.directory, sandbox.env)
+    return _stack(sandbox.cli, sandbox.directory, sandbox.env)
 
 
 def _plugin(stack: PluginStack) -> _Stack:
-    return _stack(stack.run, stack.cli, stack.directory, stack.env)
+    return _stack(stack.cli, stack.directory, stack.env)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +193,13 @@ def run(ctx: BenchContext) -> Figure:
     bars: list[CpuBar] = []
     for size in sizes:
         pairs = _pairs(ctx, size, figure)
+        free: dict[str, list[_Stack]] = {}
+        for pair in pairs if size == largest[0] else []:
+            answers = _answers(ctx, pair)
+            free[pair.kind] = [
+                pair.subject.with_free_lookups(answers, one_real=one_real)
+                for _, one_real, _ in _FREE_SIDES
+            ]
         if not ctx.quick:
             for pair in pairs:  # warm: byte code, page cache
                 pair.subject.run("preview")
@@ -166,14 +209,12 @@ def run(ctx: BenchContext) -> Figure:
                 for pair in pairs:
                     for operation, args in OPERATIONS.items():
                         ctx.emulator.clear_calls()
-                        subject: list[float] = []
-                        floor: list[float] = []
-                        for repeat in range(repeats):
-                            turns = ((pair.subject, subject), (pair.floor, floor))
-                            for stack, times in turns[:: 1 if repeat % 2 == 0 else -1]:
-                                times.append(stack.run(*args))
-                        per_run = {
-                            operation: _per_run(ctx, operation, pair.arns, repeats)
+                        sides = _FREE_SIDES if (size, latency) == largest else ()
+                        stacks = [pair.subject, pair.floor, *(free[pair.kind] if sides else [])]
+                        times, calls = _take_turns(ctx, stacks, args, repeats)
+                        subject, floor = times[:2]
+                        per_run = {  # the subject's own runs only
+                            operation: _per_run(calls[0], operation, pair.arns, repeats)
                             for operation in _THROTTLED_OPERATIONS
                         }
                         log(
@@ -193,18 +234,33 @@ def run(ctx: BenchContext) -> Figure:
                                 f"ListTagsForResource {per_run['ListTagsForResource']}",
                             )
                         )
-                        figure.details[f"N={size}, {latency}ms, {pair.kind}, {operation}"] = {
+                        details: dict[str, Any] = {
                             "seconds": Spread.of(subject).to_json(),
                             "floor_seconds": Spread.of(floor).to_json(),
                             "calls_per_resource_per_run": per_run,
                         }
+                        figure.details[f"N={size}, {latency}ms, {pair.kind}, {operation}"] = details
+                        for (side, _, what), freed, made in zip(
+                            sides, times[2:], calls[2:], strict=True
+                        ):
+                            _free_lookups_row(
+                                figure,
+                                where=f"N={size}, {latency} ms, {pair.kind}",
+                                side=side,
+                                operation=operation,
+                                details=details,
+                                what=what,
+                                freed=freed,
+                                floor=floor,
+                                calls=len(made) / repeats,
+                            )
                         if operation == "preview":
-                            for label, times in (
+                            for label, seconds_of in (
                                 (pair.kind, subject),
                                 (f"no-op {pair.kind}", floor),
                             ):
                                 series.setdefault(label, {}).setdefault(latency, {})[size] = (
-                                    statistics.median(times)
+                                    statistics.median(seconds_of)
                                 )
                         if (size, latency) == largest:
                             bars += _where_the_time_goes(pair, operation)
@@ -232,10 +288,69 @@ def run(ctx: BenchContext) -> Figure:
     return figure
 
 
-def _per_run(ctx: BenchContext, operation: str, arns: list[str], repeats: int) -> str:
-    """``operation``'s calls per resource per run since the call log was cleared: "1", or the
-    fewest-most when resources differ."""
-    counts = calls_per_resource(ctx.emulator, operation, arns).values()
+def _take_turns(
+    ctx: BenchContext, stacks: list[_Stack], args: tuple[str, ...], repeats: int
+) -> tuple[list[list[float]], list[list[dict[str, Any]]]]:
+    """Run the stacks by turns (the order reversed every other repeat): the seconds of each
+    stack's runs, and the calls the emulator saw during them (its log, cleared before)."""
+    times: list[list[float]] = [[] for _ in stacks]
+    calls: list[list[dict[str, Any]]] = [[] for _ in stacks]
+    for repeat in range(repeats):
+        order = list(enumerate(stacks))
+        for index, stack in order[:: 1 if repeat % 2 == 0 else -1]:
+            before = len(ctx.emulator.calls())
+            times[index].append(stack.run(*args))
+            calls[index] += ctx.emulator.calls()[before:]
+    return times, calls
+
+
+def _answers(ctx: BenchContext, pair: _Pair) -> Path:
+    """What the real lookups of ``pair.arns`` return now, pickled for FREE_LOOKUPS (made here,
+    before the call log of any measured run is cleared)."""
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        details = pool.map(
+            lambda arn: describe_connection(arn=parse_connection_arn(arn), region="", service=""),
+            pair.arns,
+        )
+        answers = dict(zip(pair.arns, details, strict=True))
+    path = ctx.scratch / f"fig10-answers-{pair.kind.replace(' ', '-')}-{len(pair.arns)}.pickle"
+    path.write_bytes(pickle.dumps(answers))
+    return path
+
+
+def _free_lookups_row(
+    figure: Figure,
+    *,
+    where: str,
+    side: str,
+    operation: str,
+    details: dict[str, Any],
+    what: str,
+    freed: list[float],
+    floor: list[float],
+    calls: float,
+) -> None:
+    """A side with free lookups over the same floor, and the AWS calls it made per run."""
+    label = f"{where}, {side}: {operation} / floor"
+    log(f"fig 10, {label}: {statistics.median(freed):.2f} s over {statistics.median(floor):.2f} s")
+    figure.rows.append(
+        Row(
+            label,
+            ratios(freed, floor),
+            "x",
+            note=f"{what} (bench/floor/free_lookups); AWS calls per run: {calls:g}",
+        )
+    )
+    details.setdefault("free_lookups", {})[side] = {
+        "seconds": Spread.of(freed).to_json(),
+        "aws_calls_per_run": calls,
+    }
+
+
+def _per_run(calls: list[dict[str, Any]], operation: str, arns: list[str], repeats: int) -> str:
+    """``operation``'s calls per resource per run among ``calls``: "1", or the fewest-most when
+    resources differ."""
+    counts = provider_calls(calls, operation, arns).values()
     low, high = min(counts) / repeats, max(counts) / repeats
     return f"{low:g}" if low == high else f"{low:g}-{high:g}"
 

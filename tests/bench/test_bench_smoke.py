@@ -52,6 +52,18 @@ def test_quick_bench_writes_every_figure_with_its_baselines(
         for row in figure["rows"]:
             assert row["median"] >= 0 and row["min"] <= row["median"] <= row["max"], row
     assert "measure (subject vs baseline)" in completed.stdout
+    # Figure 10's sides with free lookups made the calls they stand for, on every run of each
+    # kind and step: none, or the one real lookup's GetConnection and ListTagsForResource (the
+    # subject's own count, beside them, stays one GetConnection per resource per run).
+    figure_10 = document["figures"]["10"]["details"]
+    steps = {k: v for k, v in figure_10.items() if isinstance(v, dict) and "free_lookups" in v}
+    assert len(steps) == 6, sorted(figure_10)  # dynamic provider and plugin x 3 steps
+    for step, measured in steps.items():
+        calls = {
+            side: value["aws_calls_per_run"] for side, value in measured["free_lookups"].items()
+        }
+        assert calls == {"lookups free": 0, "one real lookup, the rest free": 2}, step
+        assert measured["calls_per_resource_per_run"]["GetConnection"] == "1", step
     # Figure 10 draws its plots next to the results (marked quick): SVG, with text and axes.
     for plot in ("fig10-preview.quick.svg", "fig10-cpu.quick.svg"):
         drawn = (tmp_path / plot).read_text()
