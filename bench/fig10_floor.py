@@ -15,7 +15,7 @@ Subject and floor run by turns within each repeat. At the largest N and latency 
 take their turns: the subject with its lookups free (``bench/floor/free_lookups``: the same
 program, provider and stack, every lookup answered from memory with what the real one returns),
 and the same after one real lookup (botocore loaded, a client, two calls): what is above the
-floor splits into the rest of ours, the least a botocore lookup adds, and the other calls.
+floor splits into the rest of ours, what one botocore lookup adds, and the other calls.
 Also measured, for the plots: the AWS CLI loop of figure 3 (N ``aws codestar-connections
 get-connection``, sampled and scaled), and where the CPU goes at the largest N and latency
 (each process of one run of each side, by role, from /proc). With the emulator throttling
@@ -55,11 +55,12 @@ __all__ = ["FLOOR_PLUGIN", "FLOOR_PROGRAM", "OPERATIONS", "run"]
 FLOOR_PROGRAM = REPO_ROOT / "bench" / "floor" / "dynamic"
 FLOOR_PLUGIN = REPO_ROOT / "bench" / "floor" / "pulumi-resource-noop"
 # On PYTHONPATH for the runs with free lookups (its sitecustomize.py answers them).
-FREE_LOOKUPS = REPO_ROOT / "bench" / "floor" / "free_lookups"
-# The sides with free lookups at the largest N and latency: label, one real lookup first, note.
+_FREE_LOOKUPS = REPO_ROOT / "bench" / "floor" / "free_lookups"
+# The sides with free lookups at the largest N and latency: label, one real lookup first, note,
+# and the AWS calls each of its runs must make (none; the one lookup's GetConnection and tags).
 _FREE_SIDES = (
-    ("lookups free", False, "every lookup answered from memory"),
-    ("one real lookup, the rest free", True, "one lookup made, then the others from memory"),
+    ("lookups free", False, "every lookup answered from memory", 0),
+    ("one real lookup, the rest free", True, "one lookup made, then the others from memory", 2),
 )
 OPERATIONS: dict[str, tuple[str, ...]] = {
     "preview": ("preview",),
@@ -91,10 +92,10 @@ class _Stack:
         self._free_lookups = free_lookups
 
     def with_free_lookups(self, answers: Path, *, one_real: bool) -> _Stack:
-        """The same stack, run with every lookup answered from ``answers`` (see FREE_LOOKUPS),
+        """The same stack, run with every lookup answered from ``answers`` (see _FREE_LOOKUPS),
         with ``one_real``: after one real lookup."""
         assert self._free_lookups is not None, "a floor has no lookups"
-        env = {"PYTHONPATH": str(FREE_LOOKUPS), ANSWERS: str(answers)}
+        env = {"PYTHONPATH": str(_FREE_LOOKUPS), ANSWERS: str(answers)}
         return self._free_lookups({**env, ONE_REAL: "1"} if one_real else env)
 
     def cpu(self, *args: str) -> tuple[float, dict[str, float]]:
@@ -198,17 +199,16 @@ def run(ctx: BenchContext) -> Figure:
             answers = _answers(ctx, pair)
             free[pair.kind] = [
                 pair.subject.with_free_lookups(answers, one_real=one_real)
-                for _, one_real, _ in _FREE_SIDES
+                for _, one_real, _, _ in _FREE_SIDES
             ]
         if not ctx.quick:
             for pair in pairs:  # warm: byte code, page cache
-                pair.subject.run("preview")
-                pair.floor.run("preview")
+                for stack in (pair.subject, pair.floor, *free.get(pair.kind, [])):
+                    stack.run("preview")
         for latency in latencies:
             with ctx.latency(latency):
                 for pair in pairs:
                     for operation, args in OPERATIONS.items():
-                        ctx.emulator.clear_calls()
                         sides = _FREE_SIDES if (size, latency) == largest else ()
                         stacks = [pair.subject, pair.floor, *(free[pair.kind] if sides else [])]
                         times, calls = _take_turns(ctx, stacks, args, repeats)
@@ -240,7 +240,7 @@ def run(ctx: BenchContext) -> Figure:
                             "calls_per_resource_per_run": per_run,
                         }
                         figure.details[f"N={size}, {latency}ms, {pair.kind}, {operation}"] = details
-                        for (side, _, what), freed, made in zip(
+                        for (side, _, what, expected), freed, made in zip(
                             sides, times[2:], calls[2:], strict=True
                         ):
                             _free_lookups_row(
@@ -253,6 +253,7 @@ def run(ctx: BenchContext) -> Figure:
                                 freed=freed,
                                 floor=floor,
                                 calls=len(made) / repeats,
+                                expected=expected,
                             )
                         if operation == "preview":
                             for label, seconds_of in (
@@ -292,15 +293,15 @@ def _take_turns(
     ctx: BenchContext, stacks: list[_Stack], args: tuple[str, ...], repeats: int
 ) -> tuple[list[list[float]], list[list[dict[str, Any]]]]:
     """Run the stacks by turns (the order reversed every other repeat): the seconds of each
-    stack's runs, and the calls the emulator saw during them (its log, cleared before)."""
+    stack's runs, and the calls the emulator saw during them (its log cleared before each)."""
     times: list[list[float]] = [[] for _ in stacks]
     calls: list[list[dict[str, Any]]] = [[] for _ in stacks]
     for repeat in range(repeats):
         order = list(enumerate(stacks))
         for index, stack in order[:: 1 if repeat % 2 == 0 else -1]:
-            before = len(ctx.emulator.calls())
+            ctx.emulator.clear_calls()
             times[index].append(stack.run(*args))
-            calls[index] += ctx.emulator.calls()[before:]
+            calls[index] += ctx.emulator.calls()
     return times, calls
 
 
@@ -329,9 +330,13 @@ def _free_lookups_row(
     freed: list[float],
     floor: list[float],
     calls: float,
+    expected: int,
 ) -> None:
-    """A side with free lookups over the same floor, and the AWS calls it made per run."""
+    """A side with free lookups over the same floor, and the AWS calls it made per run (it must
+    make ``expected``: else its lookups were not what its label says)."""
     label = f"{where}, {side}: {operation} / floor"
+    if calls != expected:
+        raise RuntimeError(f"{label}: {calls:g} AWS calls a run, expected {expected}")
     log(f"fig 10, {label}: {statistics.median(freed):.2f} s over {statistics.median(floor):.2f} s")
     figure.rows.append(
         Row(

@@ -2,19 +2,21 @@
 
 This folder is on PYTHONPATH for those runs only, so every Python process of the run imports
 this module at start-up. It does nothing until a process imports the provider's reader
-(``pulumi_codestar_connections.engine.reader``: the dynamic provider host, or the plugin);
-then the reader's prefetch runner and its own lookups hand out the answers the benchmark
-recorded before the run (:data:`ANSWERS`: a pickle of ARN -> ``ConnectionDetails``, what the
-real lookups return), with no child process and no call. Everything else is the project's: its
+(``pulumi_codestar_connections.engine.reader``: the dynamic provider host or the plugin, and the
+dynamic provider's program, which imports it and never looks anything up); then the reader's
+prefetch runner and its own lookups hand out the answers the benchmark recorded before the run
+(:data:`ANSWERS`: a pickle of ARN -> ``ConnectionDetails``, what the real lookups return, read
+at the first lookup), with no child process and no call. Everything else is the project's: its
 program, its steps, its state. So the run costs what the engine, the program and our host cost
-when AWS costs nothing. With :data:`ONE_REAL` set, the prefetch first makes its first lookup
-for real, in this process (botocore imported, a client made, its two calls), and hands out
-the answers after it: the least any lookup through botocore adds. A lookup with no recorded
-answer raises.
+when AWS costs nothing. With :data:`ONE_REAL` set to 1, the prefetch first makes its first
+lookup for real, in this process (botocore imported, a client made, its two calls), and hands
+out the answers after it. A lookup with no recorded answer fails its Check; a reader this module
+cannot patch fails the import, so a run never passes for free while it paid.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.abc
 import importlib.machinery
 import os
@@ -43,8 +45,8 @@ class _AfterReaderLoads(importlib.abc.MetaPathFinder):
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         loader = spec.loader if spec is not None else None
-        if not isinstance(loader, importlib.machinery.SourceFileLoader):
-            return spec
+        if spec is None or not isinstance(loader, importlib.machinery.SourceFileLoader):
+            raise ImportError(f"free lookups: cannot patch {fullname} (found {spec!r})")
         load = loader.exec_module
 
         def exec_module(module: ModuleType) -> None:
@@ -55,13 +57,19 @@ class _AfterReaderLoads(importlib.abc.MetaPathFinder):
         return spec
 
 
-def _answer_lookups(reader: ModuleType) -> None:
+@functools.cache
+def _recorded() -> dict[str, Any]:
     with open(os.environ[ANSWERS], "rb") as recorded:
         answers: dict[str, Any] = pickle.load(recorded)
+    return answers
+
+
+def _answer_lookups(reader: ModuleType) -> None:
     made_for_real: Callable[[dict[str, Any]], Any] = reader._described
+    one_real = os.environ.get(ONE_REAL) == "1"
 
     def answer(arguments: dict[str, Any]) -> Any:
-        return answers[str(arguments["arn"])]
+        return _recorded()[str(arguments["arn"])]
 
     def answered(_clients: object, lookups: list[dict[str, Any]]) -> list[Future[Any]]:
         futures: list[Future[Any]] = [Future() for _ in lookups]
@@ -69,17 +77,22 @@ def _answer_lookups(reader: ModuleType) -> None:
             future.set_running_or_notify_cancel()
 
         def settle() -> None:
+            first: BaseException | None = None
             try:
-                if os.environ.get(ONE_REAL) and lookups:
+                if one_real and lookups:
                     made_for_real(lookups[0])
-            except BaseException as error:  # the Checks meet it
-                for future in futures:
-                    future.set_exception(error)
-                return
+            except BaseException as error:  # every Check meets it
+                first = error
             for future, lookup in zip(futures, lookups, strict=True):
-                future.set_result(answer(lookup))
+                if first is not None:
+                    future.set_exception(first)
+                    continue
+                try:
+                    future.set_result(answer(lookup))
+                except BaseException as error:  # that Check meets it
+                    future.set_exception(error)
 
-        if os.environ.get(ONE_REAL):
+        if one_real:
             threading.Thread(target=settle, daemon=True).start()
         else:
             settle()
