@@ -28,11 +28,10 @@ from __future__ import annotations
 
 import pickle
 import statistics
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from devkit.pulumi_cli import PULUMI_HOST_RUNS_NO_PLUGINS, PulumiCLI
 from devkit.sandbox import run_pulumi
@@ -56,11 +55,23 @@ FLOOR_PROGRAM = REPO_ROOT / "bench" / "floor" / "dynamic"
 FLOOR_PLUGIN = REPO_ROOT / "bench" / "floor" / "pulumi-resource-noop"
 # On PYTHONPATH for the runs with free lookups (its sitecustomize.py answers them).
 _FREE_LOOKUPS = REPO_ROOT / "bench" / "floor" / "free_lookups"
-# The sides with free lookups at the largest N and latency: label, one real lookup first, note,
-# and the AWS calls each of its runs must make (none; the one lookup's GetConnection and tags).
+
+
+class _FreeSide(NamedTuple):
+    """A side with free lookups, run at the largest N and latency."""
+
+    label: str
+    one_real: bool  # one real lookup first
+    note: str
+    calls: int  # the AWS calls each of its runs must make
+
+
 _FREE_SIDES = (
-    ("lookups free", False, "every lookup answered from memory", 0),
-    ("one real lookup, the rest free", True, "one lookup made, then the others from memory", 2),
+    _FreeSide("lookups free", False, "every lookup answered from memory", 0),
+    # The one lookup's GetConnection and ListTagsForResource.
+    _FreeSide(
+        "one real lookup, the rest free", True, "one lookup made, then the others from memory", 2
+    ),
 )
 OPERATIONS: dict[str, tuple[str, ...]] = {
     "preview": ("preview",),
@@ -77,52 +88,38 @@ _RATE_PER_SECOND = 20.0
 _THROTTLED_OPERATIONS = ("GetConnection", "ListTagsForResource")
 
 
+@dataclass(frozen=True, slots=True)
 class _Stack:
-    """What this figure needs of a stack: run ``pulumi ARGS`` (timed), and the same with the
-    CPU of every process below it by role."""
+    """What this figure needs of a stack: run ``pulumi ARGS`` (timed), the same with the CPU of
+    every process below it by role, and the same stack under more environment."""
 
-    def __init__(
-        self,
-        run: Callable[..., float],
-        command: Callable[..., Any],
-        free_lookups: Callable[[dict[str, str]], _Stack] | None = None,
-    ) -> None:
-        self.run = run
-        self._command = command
-        self._free_lookups = free_lookups
+    cli: PulumiCLI
+    cwd: Path
+    env: dict[str, str]
 
-    def with_free_lookups(self, answers: Path, *, one_real: bool) -> _Stack:
-        """The same stack, run with every lookup answered from ``answers`` (see _FREE_LOOKUPS),
-        with ``one_real``: after one real lookup."""
-        assert self._free_lookups is not None, "a floor has no lookups"
-        env = {"PYTHONPATH": str(_FREE_LOOKUPS), ANSWERS: str(answers)}
-        return self._free_lookups({**env, ONE_REAL: "1"} if one_real else env)
+    def run(self, *args: str) -> float:
+        return seconds(lambda: run_pulumi(self.cli, self.cwd, self.env, args))
 
     def cpu(self, *args: str) -> tuple[float, dict[str, float]]:
-        argv, cwd, env = self._command(*args)
-        return cpu_by_role(argv, cwd, env)
+        argv = [str(self.cli.executable), *args, "--non-interactive"]
+        return cpu_by_role(argv, self.cwd, self.env)
 
-
-def _stack(cli: PulumiCLI, cwd: Path, env: dict[str, str]) -> _Stack:
-    def run(*args: str) -> float:
-        return seconds(lambda: run_pulumi(cli, cwd, env, args))
-
-    def command(*args: str) -> tuple[list[str], Path, dict[str, str]]:
-        return [str(cli.executable), *args, "--non-interactive"], cwd, env
-
-    def free_lookups(settings: dict[str, str]) -> _Stack:
-        return _stack(cli, cwd, {**env, **settings})
-
-    return _Stack(run, command, free_lookups)
+    def with_free_lookups(self, answers: Path, side: _FreeSide) -> _Stack:
+        """The same stack, its lookups answered from ``answers`` as ``side`` says (see
+        _FREE_LOOKUPS)."""
+        extra = {"PYTHONPATH": str(_FREE_LOOKUPS), ANSWERS: str(answers)}
+        if side.one_real:
+            extra[ONE_REAL] = "1"
+        return _Stack(self.cli, self.cwd, {**self.env, **extra})
 
 
 def _engine(stack: EngineStack) -> _Stack:
     sandbox = stack.sandbox
-    return _stack(sandbox.cli, sandbox.directory, sandbox.env)
+    return _Stack(sandbox.cli, sandbox.directory, sandbox.env)
 
 
 def _plugin(stack: PluginStack) -> _Stack:
-    return _stack(stack.cli, stack.directory, stack.env)
+    return _Stack(stack.cli, stack.directory, stack.env)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,8 +195,7 @@ def run(ctx: BenchContext) -> Figure:
         for pair in pairs if size == largest[0] else []:
             answers = _answers(ctx, pair)
             free[pair.kind] = [
-                pair.subject.with_free_lookups(answers, one_real=one_real)
-                for _, one_real, _, _ in _FREE_SIDES
+                pair.subject.with_free_lookups(answers, side) for side in _FREE_SIDES
             ]
         if not ctx.quick:
             for pair in pairs:  # warm: byte code, page cache
@@ -240,20 +236,16 @@ def run(ctx: BenchContext) -> Figure:
                             "calls_per_resource_per_run": per_run,
                         }
                         figure.details[f"N={size}, {latency}ms, {pair.kind}, {operation}"] = details
-                        for (side, _, what, expected), freed, made in zip(
-                            sides, times[2:], calls[2:], strict=True
-                        ):
+                        for side, freed, made in zip(sides, times[2:], calls[2:], strict=True):
                             _free_lookups_row(
                                 figure,
-                                where=f"N={size}, {latency} ms, {pair.kind}",
-                                side=side,
-                                operation=operation,
+                                side,
+                                label=f"N={size}, {latency} ms, {pair.kind}, {side.label}: "
+                                f"{operation} / floor",
                                 details=details,
-                                what=what,
                                 freed=freed,
                                 floor=floor,
                                 calls=len(made) / repeats,
-                                expected=expected,
                             )
                         if operation == "preview":
                             for label, seconds_of in (
@@ -321,32 +313,28 @@ def _answers(ctx: BenchContext, pair: _Pair) -> Path:
 
 def _free_lookups_row(
     figure: Figure,
+    side: _FreeSide,
     *,
-    where: str,
-    side: str,
-    operation: str,
+    label: str,
     details: dict[str, Any],
-    what: str,
     freed: list[float],
     floor: list[float],
     calls: float,
-    expected: int,
 ) -> None:
     """A side with free lookups over the same floor, and the AWS calls it made per run (it must
-    make ``expected``: else its lookups were not what its label says)."""
-    label = f"{where}, {side}: {operation} / floor"
-    if calls != expected:
-        raise RuntimeError(f"{label}: {calls:g} AWS calls a run, expected {expected}")
+    make ``side.calls``: else its lookups were not what its label says)."""
+    if calls != side.calls:
+        raise RuntimeError(f"{label}: {calls:g} AWS calls a run, expected {side.calls}")
     log(f"fig 10, {label}: {statistics.median(freed):.2f} s over {statistics.median(floor):.2f} s")
     figure.rows.append(
         Row(
             label,
             ratios(freed, floor),
             "x",
-            note=f"{what} (bench/floor/free_lookups); AWS calls per run: {calls:g}",
+            note=f"{side.note} (bench/floor/free_lookups); AWS calls per run: {calls:g}",
         )
     )
-    details.setdefault("free_lookups", {})[side] = {
+    details.setdefault("free_lookups", {})[side.label] = {
         "seconds": Spread.of(freed).to_json(),
         "aws_calls_per_run": calls,
     }
